@@ -1,0 +1,20 @@
+import type { RepoRef } from "./types.js";
+
+/** `owner/name` -> RepoRef; throws on anything else. */
+export function parseRepo(text: string): RepoRef {
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(text.trim());
+  if (!match) throw new Error(`'${text}' is not a repository (expected owner/name)`);
+  return { owner: match[1]!, name: match[2]! };
+}
+
+export function repoKey(repo: RepoRef): string {
+  return `${repo.owner}/${repo.name}`;
+}
+
+/** `owner/repo#12`, `#12` or `12` (the latter two in `defaultRepo`). */
+export function parseIssueRef(text: string, defaultRepo?: string): { repo: string; number: number } {
+  const match = /^(?:([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+))?#?(\d+)$/.exec(text.trim());
+  const repo = match?.[1] ?? defaultRepo;
+  if (!match || !repo) throw new Error(`'${text}' is not an issue (expected owner/repo#N${defaultRepo ? " or N" : ""})`);
+  return { repo, number: Number(match[2]) };
+}
