@@ -8,6 +8,8 @@ import * as core from "@actions/core";
 export interface Reporter {
   info(line: string): void;
   warning(line: string): void;
+  /** An annotation where the forge shows them; callers also `info` the message. */
+  error(line: string): void;
   debug(line: string): void;
   setOutput(name: string, value: string): void;
   /** Markdown for the step summary. */
@@ -18,6 +20,7 @@ export interface Reporter {
 export const actionsReporter: Reporter = {
   info: (line) => core.info(line),
   warning: (line) => core.warning(line),
+  error: (line) => core.error(line),
   debug: (line) => core.debug(line),
   setOutput: (name, value) => core.setOutput(name, value),
   async summary(markdown) {
@@ -39,6 +42,9 @@ export class MemoryReporter implements Reporter {
   }
   warning(line: string): void {
     this.info(`warning: ${line}`);
+  }
+  error(line: string): void {
+    this.lines.push(`error: ${line}`);
   }
   debug(): void {}
   setOutput(name: string, value: string): void {
