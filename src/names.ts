@@ -67,7 +67,15 @@ export const LifecycleOutput = {
   changed: "changed",
   state: "state",
 } as const;
-export const LIFECYCLE_COMMANDS = ["provision", "deploy", "heartbeat", "task", "retire", "monitor", "status"] as const;
+export const LIFECYCLE_COMMANDS = [
+  "provision",
+  "deploy",
+  "heartbeat",
+  "task",
+  "retire",
+  "monitor",
+  "status",
+] as const;
 export type LifecycleCommand = (typeof LIFECYCLE_COMMANDS)[number];
 export const TASK_OUTCOMES = ["started", "completed", "failed"] as const;
 export type TaskOutcome = (typeof TASK_OUTCOMES)[number];

@@ -18,7 +18,9 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     try {
       event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8")) as Record<string, unknown>;
     } catch (error) {
-      throw new Error(`cannot read the event payload at ${env.GITHUB_EVENT_PATH}: ${(error as Error).message}`);
+      throw new Error(
+        `cannot read the event payload at ${env.GITHUB_EVENT_PATH}: ${(error as Error).message}`,
+      );
     }
   }
   const serverUrl = env.GITHUB_SERVER_URL;

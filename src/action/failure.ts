@@ -1,7 +1,7 @@
 import { ConfigError } from "../config/errors.js";
 import { MissingTokenError } from "../forge/errors.js";
-import { ExitCode } from "./io.js";
 import { InputError } from "./inputs.js";
+import { ExitCode } from "./io.js";
 import type { Reporter } from "./reporter.js";
 
 /**
@@ -11,7 +11,8 @@ import type { Reporter } from "./reporter.js";
  */
 export function reportFailure(error: unknown, reporter: Reporter, job: string): number {
   const message = error instanceof Error ? error.message : String(error);
-  const usage = error instanceof ConfigError || error instanceof InputError || error instanceof MissingTokenError;
+  const usage =
+    error instanceof ConfigError || error instanceof InputError || error instanceof MissingTokenError;
   // Gitea shows no annotations: the plain line is what a person reads in the log.
   reporter.info(`Error: ${job}: ${message}`);
   reporter.error(`${job}: ${message}`);

@@ -15,7 +15,8 @@ export function createForge(settings: ForgeSettings, reporter: Reporter): ForgeC
   if (!settings.apiUrl) {
     throw new Error("no forge API URL: set the `api-url` input (Gitea: <server>/api/v1) or GITHUB_API_URL");
   }
-  const flavor = settings.flavor ?? (/^https:\/\/api\.github\.com\/?$/.test(settings.apiUrl) ? "github" : "gitea");
+  const flavor =
+    settings.flavor ?? (/^https:\/\/api\.github\.com\/?$/.test(settings.apiUrl) ? "github" : "gitea");
   return new ForgeClient({
     baseUrl: settings.apiUrl,
     token: () => settings.token,

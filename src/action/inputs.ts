@@ -57,6 +57,7 @@ export function durationInput(source: InputSource, name: string): number | undef
   const value = optionalString(source, name);
   if (value === undefined) return undefined;
   const ms = parseDuration(value);
-  if (ms === undefined) throw new InputError(`input '${name}' is '${value}': expected a duration like 90s, 15m, 24h or 2d`);
+  if (ms === undefined)
+    throw new InputError(`input '${name}' is '${value}': expected a duration like 90s, 15m, 24h or 2d`);
   return ms;
 }

@@ -60,7 +60,12 @@ function normaliseChain(
   return entries.map((entry, index) =>
     typeof entry === "string"
       ? { model: entry, role: index === 0 ? "primary" : "fallback", prompt, expect }
-      : { model: entry.model, role: entry.role, prompt: entry.prompt ?? prompt, expect: entry.expect ?? expect },
+      : {
+          model: entry.model,
+          role: entry.role,
+          prompt: entry.prompt ?? prompt,
+          expect: entry.expect ?? expect,
+        },
   );
 }
 
@@ -119,7 +124,15 @@ export function parseConfig(file: string, text: string): FleetConfig {
     const parsed = validateLocated(file, located, chainFileSchema);
     const chain = Array.isArray(parsed) ? parsed : parsed.chain;
     const raw = fleetConfigSchema.parse({});
-    return { ...normalise(file, raw), models: { url: undefined, chain: normaliseChain(chain, DEFAULT_PROMPT, undefined), timeoutMs: 120_000, prompt: DEFAULT_PROMPT } };
+    return {
+      ...normalise(file, raw),
+      models: {
+        url: undefined,
+        chain: normaliseChain(chain, DEFAULT_PROMPT, undefined),
+        timeoutMs: 120_000,
+        prompt: DEFAULT_PROMPT,
+      },
+    };
   }
   return normalise(file, validateLocated(file, located, fleetConfigSchema));
 }
@@ -137,16 +150,29 @@ export interface ConfigSource {
 
 /** Reads the config from the workspace, else from the repository's default branch. */
 export async function loadConfig(source: ConfigSource): Promise<FleetConfig> {
-  const local = isAbsolute(source.path) ? source.path : resolve(source.workspace ?? process.cwd(), source.path);
+  const local = isAbsolute(source.path)
+    ? source.path
+    : resolve(source.workspace ?? process.cwd(), source.path);
   if (existsSync(local)) return parseConfig(source.path, await readFile(local, "utf8"));
   const remote = source.readRemote ? await source.readRemote(source.path) : undefined;
-  if (remote !== undefined) return parseConfig(`${source.remoteName ? `${source.remoteName}:` : ""}${source.path}`, remote);
+  if (remote !== undefined)
+    return parseConfig(`${source.remoteName ? `${source.remoteName}:` : ""}${source.path}`, remote);
   const where = source.readRemote ? ` nor in ${source.remoteName ?? "the repository"}'s default branch` : "";
-  throw new ConfigError(source.path, undefined, undefined, undefined, `config file not found in the workspace${where}`);
+  throw new ConfigError(
+    source.path,
+    undefined,
+    undefined,
+    undefined,
+    `config file not found in the workspace${where}`,
+  );
 }
 
 /** The Ollama URL: explicit input, else config, else OLLAMA_HOST, else the default. */
-export function resolveOllamaUrl(input: string | undefined, config: FleetConfig | undefined, env = process.env): string {
+export function resolveOllamaUrl(
+  input: string | undefined,
+  config: FleetConfig | undefined,
+  env = process.env,
+): string {
   const host = input ?? config?.models?.url ?? env.OLLAMA_HOST ?? DEFAULT_OLLAMA_URL;
   // OLLAMA_HOST may be a bare host:port, as the ollama CLI accepts.
   return /^https?:\/\//.test(host) ? host.replace(/\/+$/, "") : `http://${host.replace(/\/+$/, "")}`;

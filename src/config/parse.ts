@@ -5,7 +5,9 @@ import { ConfigError } from "./errors.js";
 /** Dotted key path for messages: `agents.ezra.keywords[2]`. */
 export function keyPath(path: readonly PropertyKey[]): string {
   return path
-    .map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
+    .map((part, index) =>
+      typeof part === "number" ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`,
+    )
     .join("");
 }
 
@@ -16,19 +18,49 @@ interface Located {
   position(offset: number): { line: number; col: number };
 }
 
+function parseError(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** True when a prefix fails only because it ends early: the bad token lies beyond it. */
+function failsOnlyAtEnd(prefix: string): boolean {
+  const message = parseError(prefix);
+  if (message === undefined || /end of JSON input|Unterminated/.test(message)) return true;
+  const at = /position (\d+)/.exec(message);
+  return at !== undefined && at !== null && Number(at[1]) >= prefix.length;
+}
+
+/**
+ * Offset of a JSON syntax error. Node 20 names it only for some errors ("Unexpected
+ * token" has none), so the rest are found by bisecting prefixes: those up to the bad
+ * token fail only for ending early.
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const at = /position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  let good = 0;
+  let bad = text.length;
+  while (bad - good > 1) {
+    const middle = (good + bad) >> 1;
+    if (failsOnlyAtEnd(text.slice(0, middle))) good = middle;
+    else bad = middle;
+  }
+  return good;
+}
+
 function jsonSyntaxError(file: string, text: string, error: SyntaxError): ConfigError {
   const lines = new LineCounter();
   parseDocument(text, { lineCounter: lines });
-  const at = /position (\d+)/.exec(error.message);
-  const pos = at ? lines.linePos(Number(at[1])) : undefined;
-  const lineCol = /line (\d+) column (\d+)/.exec(error.message);
-  return new ConfigError(
-    file,
-    pos?.line ?? (lineCol ? Number(lineCol[1]) : undefined),
-    pos?.col ?? (lineCol ? Number(lineCol[2]) : undefined),
-    undefined,
-    `invalid JSON: ${error.message.replace(/ in JSON at position \d+.*$/, "")}`,
-  );
+  const pos = lines.linePos(jsonErrorOffset(text, error.message));
+  const reason = error.message
+    .replace(/, ".*" is not valid JSON$/s, "")
+    .replace(/ in JSON at position \d+.*$/s, "");
+  return new ConfigError(file, pos.line, pos.col, undefined, `invalid JSON: ${reason}`);
 }
 
 /** Parses YAML (or JSON, for `.json` files) and keeps source positions for error messages. */
@@ -41,11 +73,17 @@ export function parseLocated(file: string, text: string): Located {
     }
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const problem = doc.errors[0];
   if (problem) {
     const pos = problem instanceof YAMLParseError ? problem.linePos?.[0] : undefined;
-    throw new ConfigError(file, pos?.line, pos?.col, undefined, `invalid YAML: ${problem.message.split("\n")[0]}`);
+    throw new ConfigError(
+      file,
+      pos?.line,
+      pos?.col,
+      undefined,
+      `invalid YAML: ${problem.message.split("\n")[0]}`,
+    );
   }
   const root = doc.contents as Node | null;
   return {
@@ -88,7 +126,11 @@ export function validateLocated<S extends z.ZodType>(file: string, located: Loca
     path = [...path, unknown];
     wantKey = true;
     detail = `unknown key "${unknown}"`;
-  } else if (issue.code === "invalid_type" && located.data !== null && detail.includes("received undefined")) {
+  } else if (
+    issue.code === "invalid_type" &&
+    located.data !== null &&
+    detail.includes("received undefined")
+  ) {
     detail = `missing: ${detail}`;
   }
   const offset = located.offsetOf(path, wantKey);

@@ -28,7 +28,9 @@ const agent = z.strictObject({
   keywords: z
     .union([z.array(keyword), z.record(keyword, z.number().positive("a positive weight"))])
     .default([])
-    .meta({ description: "Keywords this agent is good at: a list (weight 1 each) or a map keyword -> weight." }),
+    .meta({
+      description: "Keywords this agent is good at: a list (weight 1 each) or a map keyword -> weight.",
+    }),
   "max-open": z
     .number()
     .int()
@@ -38,12 +40,17 @@ const agent = z.strictObject({
 });
 
 const delegation = z.strictObject({
-  fallback: userName.optional().meta({ description: "Agent for issues nothing matches; omit to leave them unassigned." }),
+  fallback: userName
+    .optional()
+    .meta({ description: "Agent for issues nothing matches; omit to leave them unassigned." }),
   "skip-labels": z.array(z.string().min(1)).default(["no-agent"]).meta({
     description: "Issues with any of these labels are never delegated.",
   }),
   comment: z.boolean().default(true).meta({ description: "Comment on each delegated issue." }),
-  "ignore-authors": z.array(userName).default([]).meta({ description: "Issues opened by these users are left alone." }),
+  "ignore-authors": z
+    .array(userName)
+    .default([])
+    .meta({ description: "Issues opened by these users are left alone." }),
   "title-weight": z.number().positive().default(3).meta({
     description: "How much more a keyword in the title counts than one in the body.",
   }),
@@ -55,21 +62,32 @@ const delegation = z.strictObject({
 const chainEntry = z.strictObject({
   model: z.string().min(1),
   role: z.string().min(1).default("fallback"),
-  expect: z.string().min(1).optional().meta({ description: "Text the reply must contain (case-insensitive)." }),
+  expect: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "Text the reply must contain (case-insensitive)." }),
   prompt: z.string().min(1).optional().meta({ description: "Prompt for this model; default models.prompt." }),
 });
 
 /** A chain as in `model-chain.json`: entries, or bare model names. */
-export const chainSchema = z
-  .array(z.union([z.string().min(1), chainEntry]))
-  .min(1, "at least one model");
+export const chainSchema = z.array(z.union([z.string().min(1), chainEntry])).min(1, "at least one model");
 
 const models = z.strictObject({
-  url: z.url().optional().meta({ description: "Ollama server; default OLLAMA_HOST, else http://127.0.0.1:11434." }),
+  url: z
+    .url()
+    .optional()
+    .meta({ description: "Ollama server; default OLLAMA_HOST, else http://127.0.0.1:11434." }),
   chain: chainSchema.optional(),
-  timeout: duration.default(DEFAULT_MODEL_TIMEOUT).meta({ description: "Per model inference timeout, cold load included." }),
+  timeout: duration
+    .default(DEFAULT_MODEL_TIMEOUT)
+    .meta({ description: "Per model inference timeout, cold load included." }),
   prompt: z.string().min(1).default("Reply with the single word: pong"),
-  expect: z.string().min(1).optional().meta({ description: "Text every reply must contain, unless an entry sets its own." }),
+  expect: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "Text every reply must contain, unless an entry sets its own." }),
 });
 
 const lifecycle = z.strictObject({
@@ -84,7 +102,10 @@ const lifecycle = z.strictObject({
 export const fleetConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    repos: z.array(repoName).optional().meta({ description: "Monitored repositories; default: the current repository." }),
+    repos: z
+      .array(repoName)
+      .optional()
+      .meta({ description: "Monitored repositories; default: the current repository." }),
     agents: z.record(userName, agent.default({ keywords: [] })).default({}),
     delegation: delegation.default({
       "skip-labels": ["no-agent"],
@@ -109,4 +130,7 @@ export type FleetConfigInput = z.input<typeof fleetConfigSchema>;
 export type RawFleetConfig = z.output<typeof fleetConfigSchema>;
 
 /** The separate chain file: `{"chain": [...]}` or a bare array. */
-export const chainFileSchema = z.union([z.strictObject({ $schema: z.string().optional(), chain: chainSchema }), chainSchema]);
+export const chainFileSchema = z.union([
+  z.strictObject({ $schema: z.string().optional(), chain: chainSchema }),
+  chainSchema,
+]);

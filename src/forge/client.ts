@@ -65,7 +65,7 @@ export class ForgeClient {
         const token = options.token();
         if (!token) {
           throw new MissingTokenError(
-            "no forge token: set the action's `token` input (default ${{ github.token }}) or, on the command line, --token or FLEET_TOKEN",
+            "no forge token: set the action's `token` input (its default is the job token) or, on the command line, --token or FLEET_TOKEN",
           );
         }
         this.requests++;
@@ -84,7 +84,11 @@ export class ForgeClient {
   async request<T>(
     method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
     path: string,
-    init: { query?: Record<string, string | number | boolean | undefined>; body?: unknown; retry?: boolean } = {},
+    init: {
+      query?: Record<string, string | number | boolean | undefined>;
+      body?: unknown;
+      retry?: boolean;
+    } = {},
   ): Promise<{ data: T; headers: Headers }> {
     const safe = init.retry ?? (method === "GET" || method === "PUT");
     const options: FetchOptions<"json"> = {
@@ -183,7 +187,9 @@ export class ForgeClient {
   /** Gitea does not paginate issue comments. */
   async listComments(repo: string, number: number): Promise<Comment[]> {
     const { owner, name } = parseRepo(repo);
-    return (await this.get<Comment[] | null>(`/repos/${enc(owner)}/${enc(name)}/issues/${number}/comments`)) ?? [];
+    return (
+      (await this.get<Comment[] | null>(`/repos/${enc(owner)}/${enc(name)}/issues/${number}/comments`)) ?? []
+    );
   }
 
   /** Never retried blindly: a repeated POST makes a second comment. */
@@ -196,12 +202,19 @@ export class ForgeClient {
   // --- contents -----------------------------------------------------------
 
   /** A file's text and blob sha, or undefined when it does not exist. `ref` defaults to the default branch. */
-  async readFile(repo: string, path: string, ref?: string): Promise<{ text: string; sha: string } | undefined> {
+  async readFile(
+    repo: string,
+    path: string,
+    ref?: string,
+  ): Promise<{ text: string; sha: string } | undefined> {
     const { owner, name } = parseRepo(repo);
     try {
-      const file = await this.get<ContentsResponse>(`/repos/${enc(owner)}/${enc(name)}/contents/${encPath(path)}`, {
-        ref,
-      });
+      const file = await this.get<ContentsResponse>(
+        `/repos/${enc(owner)}/${enc(name)}/contents/${encPath(path)}`,
+        {
+          ref,
+        },
+      );
       if (file.type !== "file") throw new Error(`${repo}:${path} is a ${file.type}, not a file`);
       return { text: Buffer.from(file.content ?? "", "base64").toString("utf8"), sha: file.sha };
     } catch (error) {
@@ -220,7 +233,8 @@ export class ForgeClient {
   ): Promise<{ commitSha: string | undefined }> {
     const { owner, name } = parseRepo(repo);
     for (const file of change.files) {
-      if (file.operation !== "create" && !file.sha) throw new Error(`${file.operation} of ${file.path} needs its sha`);
+      if (file.operation !== "create" && !file.sha)
+        throw new Error(`${file.operation} of ${file.path} needs its sha`);
     }
     const body = {
       message: change.message,
@@ -228,7 +242,9 @@ export class ForgeClient {
       files: change.files.map((file) => ({
         operation: file.operation,
         path: file.path,
-        ...(file.content === undefined ? {} : { content: Buffer.from(file.content, "utf8").toString("base64") }),
+        ...(file.content === undefined
+          ? {}
+          : { content: Buffer.from(file.content, "utf8").toString("base64") }),
         ...(file.sha ? { sha: file.sha } : {}),
       })),
     };
@@ -245,7 +261,12 @@ export class ForgeClient {
   /** One page of a repository's activity feed, newest first. */
   repoFeedPage(repo: string, pageNumber: number, fetchedBefore = 0): Promise<Page<Activity>> {
     const { owner, name } = parseRepo(repo);
-    return this.page<Activity>(`/repos/${enc(owner)}/${enc(name)}/activities/feeds`, pageNumber, {}, fetchedBefore);
+    return this.page<Activity>(
+      `/repos/${enc(owner)}/${enc(name)}/activities/feeds`,
+      pageNumber,
+      {},
+      fetchedBefore,
+    );
   }
 
   /** One page of what a user did themself (`only-performed-by`: without it, watched repos' activity leaks in). */

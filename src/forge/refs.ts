@@ -15,6 +15,7 @@ export function repoKey(repo: RepoRef): string {
 export function parseIssueRef(text: string, defaultRepo?: string): { repo: string; number: number } {
   const match = /^(?:([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+))?#?(\d+)$/.exec(text.trim());
   const repo = match?.[1] ?? defaultRepo;
-  if (!match || !repo) throw new Error(`'${text}' is not an issue (expected owner/repo#N${defaultRepo ? " or N" : ""})`);
+  if (!match || !repo)
+    throw new Error(`'${text}' is not an issue (expected owner/repo#N${defaultRepo ? " or N" : ""})`);
   return { repo, number: Number(match[2]) };
 }

@@ -24,6 +24,8 @@ export interface Issue {
   /** Set on pull requests (Gitea's issue list holds them unless type=issues). */
   pull_request?: unknown;
   html_url?: string;
+  /** Number of comments: 0 spares reading them to look for our marker. */
+  comments?: number;
   created_at: string;
   updated_at: string;
   closed_at?: string | null;

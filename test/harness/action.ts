@@ -10,7 +10,10 @@ const ROOT = resolve(import.meta.dirname, "../..");
 interface ActionYml {
   inputs?: Record<string, { default?: string; required?: boolean }>;
   outputs?: Record<string, { value: string }>;
-  runs: { using: string; steps: { id?: string; shell?: string; run?: string; env?: Record<string, string> }[] };
+  runs: {
+    using: string;
+    steps: { id?: string; shell?: string; run?: string; env?: Record<string, string> }[];
+  };
 }
 
 export interface ActionRun {
@@ -56,7 +59,11 @@ export function parseOutputFile(text: string): Record<string, string> {
 
 function expand(
   text: string,
-  scope: { inputs: Record<string, string>; github: Record<string, string>; steps: Record<string, Record<string, string>> },
+  scope: {
+    inputs: Record<string, string>;
+    github: Record<string, string>;
+    steps: Record<string, Record<string, string>>;
+  },
 ): string {
   return text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expression: string) => {
     let match = /^inputs\.([\w-]+)$/.exec(expression);
@@ -69,7 +76,11 @@ function expand(
   });
 }
 
-function runBash(script: string, env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runBash(
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], { env, cwd });
     let stdout = "";
@@ -136,6 +147,7 @@ export async function runAction(name: string, options: ActionRunOptions = {}): P
     }
   }
   const outputs: Record<string, string> = {};
-  for (const [key, spec] of Object.entries(action.outputs ?? {})) outputs[key] = expand(spec.value, { inputs, github, steps });
+  for (const [key, spec] of Object.entries(action.outputs ?? {}))
+    outputs[key] = expand(spec.value, { inputs, github, steps });
   return { code, stdout, stderr, outputs, summary: readFileSync(summaryPath, "utf8") };
 }

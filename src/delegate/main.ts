@@ -1,0 +1,92 @@
+import { readRunContext } from "../action/context.js";
+import { reportFailure } from "../action/failure.js";
+import { createForge } from "../action/forge.js";
+import { actionIO, ExitCode, type JobIO } from "../action/io.js";
+import { loadConfig } from "../config/config.js";
+import type { ForgeClient } from "../forge/client.js";
+import { DelegateOutput } from "../names.js";
+import { type DelegateJob, type DelegateResult, delegateIssue, status, sweep } from "./delegate.js";
+import { readDelegateOptions } from "./options.js";
+import { loadAgentStates } from "./states.js";
+import { renderSummary } from "./summary.js";
+
+export const help = `fleet delegate: give each unassigned issue to the agent whose keywords score highest,
+comment why, and print who holds what.
+
+Options:
+  --mode auto|event|sweep|status  auto: event for issue events, sweep otherwise (default auto)
+  --issue N | owner/repo#N        delegate this one issue
+  --config PATH                   config file (default .gitea/fleet.yml; read from the repo when not local)
+  --repository owner/name         the repository whose config and state to use (default GITHUB_REPOSITORY)
+  --api-url URL                   forge API base, <server>/api/v1 on Gitea (default GITHUB_API_URL)
+  --token TOKEN                   forge token (default FLEET_TOKEN)
+  --dry-run                       decide and report, change nothing
+  --help                          this text`;
+
+function retryDelay(env: NodeJS.ProcessEnv): number | undefined {
+  const value = Number(env.FLEET_RETRY_DELAY_MS);
+  return env.FLEET_RETRY_DELAY_MS && Number.isFinite(value) ? value : undefined;
+}
+
+/** Reads inputs, runs the chosen mode, sets outputs. Returns the exit code. */
+export async function run(io: JobIO = actionIO()): Promise<number> {
+  const { reporter } = io;
+  try {
+    const context = readRunContext(io.env);
+    const options = readDelegateOptions(io.inputs, context);
+    if (options.target.mode === "ignore") {
+      reporter.info(`Nothing to delegate: ${options.target.why}.`);
+      setOutputs(io, { assignments: [], decisions: [], dashboard: undefined }, undefined);
+      return ExitCode.ok;
+    }
+    const forge: ForgeClient = createForge(
+      { apiUrl: options.apiUrl, token: options.token, retryDelayMs: retryDelay(io.env) },
+      reporter,
+    );
+    const home = options.repository ?? (options.target.mode === "event" ? options.target.repo : undefined);
+    const config = await loadConfig({
+      path: options.configPath,
+      workspace: context.workspace,
+      ...(home
+        ? { readRemote: async (path) => (await forge.readFile(home, path))?.text, remoteName: home }
+        : {}),
+    });
+    const repos = config.repos ?? (home ? [home] : []);
+    if (repos.length === 0)
+      throw new Error("no repositories to watch: set `repos` in the config or run in a repository");
+    const agentStates = await loadAgentStates(forge, home, config, context.workspace);
+    const job: DelegateJob = {
+      forge,
+      config,
+      repos,
+      agentStates,
+      dryRun: options.dryRun,
+      log: (line) => reporter.info(line),
+    };
+    const target = options.target;
+    reporter.info(
+      `fleet delegate: ${target.mode}${target.mode === "event" ? ` ${target.repo}#${target.number}` : ` over ${repos.join(", ")}`}${options.dryRun ? " (dry run: nothing is changed)" : ""}`,
+    );
+    const result =
+      target.mode === "event"
+        ? await delegateIssue(job, target.repo, target.number)
+        : target.mode === "status"
+          ? await status(job)
+          : await sweep(job);
+    if (result.dashboard) reporter.info(`\n${result.dashboard}`);
+    reporter.info(
+      `${result.assignments.length} ${options.dryRun ? "would be assigned" : "assigned"}, ${result.decisions.length - result.assignments.length} left alone; ${forge.requests} API requests`,
+    );
+    setOutputs(io, result, target.mode === "event" ? (result.assignments[0]?.agent ?? "") : undefined);
+    await reporter.summary(renderSummary(result, options.dryRun));
+    return ExitCode.ok;
+  } catch (error) {
+    return reportFailure(error, reporter, "delegate");
+  }
+}
+
+function setOutputs(io: JobIO, result: DelegateResult, agent: string | undefined): void {
+  io.reporter.setOutput(DelegateOutput.assignments, JSON.stringify(result.assignments));
+  io.reporter.setOutput(DelegateOutput.agent, agent ?? "");
+  io.reporter.setOutput(DelegateOutput.dashboard, result.dashboard ?? "");
+}

@@ -1,0 +1,166 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseConfig, resolveOllamaUrl } from "../../src/config/config.js";
+import { ConfigError } from "../../src/config/errors.js";
+import { parseDuration } from "../../src/util/duration.js";
+
+const SPEC_EXAMPLE = `repos: [org/app, org/infra]        # monitored repos; default: the current repository
+agents:
+  claw-code:
+    keywords: [refactor, typescript, bug, test]   # or a map keyword -> weight
+    max-open: 5                                    # optional capacity across monitored repos
+  ezra:
+    keywords: { deploy: 3, server: 2, infra: 2, ci: 1 }
+delegation:
+  fallback: timmy            # agent for issues nothing matches; omit to leave them unassigned
+  skip-labels: [no-agent]    # issues with any of these labels are never delegated
+  comment: true              # comment on each delegated issue
+  ignore-authors: [renovate-bot]   # issues opened by these users are left alone
+models:
+  url: http://127.0.0.1:11434
+  chain:
+    - { model: hermes4:14b, role: primary }
+    - { model: qwen2.5:7b, role: fallback }
+    - { model: phi3:3.8b, role: fallback }
+    - { model: gemma3:1b, role: last-resort }
+  timeout: 120s              # per model, cold load included
+lifecycle:
+  idle-after: 24h
+  state-path: .fleet/state.json
+  dashboard-path: .fleet/FLEET.md
+`;
+
+function errorOf(file: string, text: string): ConfigError {
+  try {
+    parseConfig(file, text);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("config", () => {
+  it("reads SPEC's example", () => {
+    const config = parseConfig(".gitea/fleet.yml", SPEC_EXAMPLE);
+    expect(config.repos).toEqual(["org/app", "org/infra"]);
+    expect(config.agents.map((agent) => agent.name)).toEqual(["claw-code", "ezra"]);
+    expect([...config.agents[1]!.keywords]).toEqual([
+      ["deploy", 3],
+      ["server", 2],
+      ["infra", 2],
+      ["ci", 1],
+    ]);
+    expect(config.agents[0]!.maxOpen).toBe(5);
+    expect(config.delegation).toMatchObject({
+      fallback: "timmy",
+      skipLabels: ["no-agent"],
+      ignoreAuthors: ["renovate-bot"],
+    });
+    expect(config.models?.chain.map((entry) => entry.model)).toEqual([
+      "hermes4:14b",
+      "qwen2.5:7b",
+      "phi3:3.8b",
+      "gemma3:1b",
+    ]);
+    expect(config.models?.timeoutMs).toBe(120_000);
+    expect(config.lifecycle.idleAfterMs).toBe(86_400_000);
+  });
+
+  it("fills defaults for an almost empty file", () => {
+    const config = parseConfig("fleet.yml", "agents: {}\n");
+    expect(config.repos).toBeUndefined();
+    expect(config.delegation).toMatchObject({ comment: true, skipLabels: ["no-agent"], fallback: undefined });
+    expect(config.lifecycle).toMatchObject({
+      statePath: ".fleet/state.json",
+      dashboardPath: ".fleet/FLEET.md",
+    });
+  });
+
+  it("names file, line, column and key of an unknown key", () => {
+    const error = errorOf(".gitea/fleet.yml", "agents:\n  ezra:\n    keywords: [deploy]\n    max_open: 3\n");
+    expect(error.message).toBe('.gitea/fleet.yml:4:5: agents.ezra.max_open: unknown key "max_open"');
+  });
+
+  it("names the position of a bad value", () => {
+    const error = errorOf("fleet.yml", "lifecycle:\n  idle-after: soon\n");
+    expect(error).toMatchObject({ line: 2, column: 15, key: "lifecycle.idle-after" });
+    expect(error.message).toContain("a duration like 90s, 15m, 24h or 2d");
+    expect(errorOf("fleet.yml", "agents:\n  ezra:\n    keywords: { deploy: -1 }\n")).toMatchObject({
+      line: 3,
+      column: 25,
+      key: "agents.ezra.keywords.deploy",
+    });
+  });
+
+  it("reports YAML syntax errors with their position", () => {
+    const error = errorOf("fleet.yml", "agents:\n  ezra: [unclosed\n");
+    expect(error.line).toBeGreaterThanOrEqual(2);
+    expect(error.message).toMatch(/^fleet\.yml:\d+:\d+: invalid YAML/);
+    expect(errorOf("fleet.yml", "a: 1\na: 2\n").message).toMatch(/^fleet\.yml:2:1: invalid YAML/);
+  });
+
+  it("reads a .json path as JSON, with positions", () => {
+    expect(parseConfig("fleet.json", '{"agents": {"ezra": {"keywords": ["deploy"]}}}').agents[0]!.name).toBe(
+      "ezra",
+    );
+    const error = errorOf("fleet.json", '{\n  "agents": {\n    "ezra": {"keyword": ["deploy"]}\n  }\n}');
+    expect(error.message).toBe('fleet.json:3:14: agents.ezra.keyword: unknown key "keyword"');
+    expect(errorOf("fleet.json", '{\n  "agents": ,\n}').message).toMatch(/^fleet\.json:2:\d+: invalid JSON/);
+  });
+
+  it("accepts both model-chain.json forms", () => {
+    const bare = parseConfig("model-chain.json", '["hermes4:14b", "gemma3:1b"]');
+    expect(bare.models?.chain).toMatchObject([
+      { model: "hermes4:14b", role: "primary" },
+      { model: "gemma3:1b", role: "fallback" },
+    ]);
+    const object = parseConfig(
+      "model-chain.json",
+      '{"chain": [{"model": "phi3:3.8b", "role": "primary", "expect": "pong"}]}',
+    );
+    expect(object.models?.chain).toMatchObject([{ model: "phi3:3.8b", role: "primary", expect: "pong" }]);
+    expect(errorOf("model-chain.json", '{"chain": [{"model": "x", "weight": 2}]}').key).toBe(
+      "chain[0].weight",
+    );
+    expect(errorOf("model-chain.json", "[]").message).toContain("at least one model");
+  });
+
+  it("loads from the workspace first, else through the remote reader, else says where it looked", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "fleet-config-"));
+    const remote = async () => "agents: { timmy: {} }\n";
+    expect(
+      (await loadConfig({ path: ".gitea/fleet.yml", workspace, readRemote: remote, remoteName: "org/fleet" }))
+        .source,
+    ).toBe("org/fleet:.gitea/fleet.yml");
+    mkdirSync(join(workspace, ".gitea"));
+    writeFileSync(join(workspace, ".gitea/fleet.yml"), "agents: { ezra: {} }\n");
+    const local = await loadConfig({ path: ".gitea/fleet.yml", workspace, readRemote: remote });
+    expect(local.agents[0]!.name).toBe("ezra");
+    await expect(
+      loadConfig({
+        path: "missing.yml",
+        workspace,
+        readRemote: async () => undefined,
+        remoteName: "org/fleet",
+      }),
+    ).rejects.toThrow(
+      "missing.yml: config file not found in the workspace nor in org/fleet's default branch",
+    );
+  });
+
+  it("parses durations and the Ollama URL precedence", () => {
+    expect([parseDuration("90s"), parseDuration("15m"), parseDuration("24h"), parseDuration("2d")]).toEqual([
+      90_000, 900_000, 86_400_000, 172_800_000,
+    ]);
+    expect(parseDuration("0s")).toBeUndefined();
+    expect(parseDuration("1w")).toBeUndefined();
+    expect(resolveOllamaUrl(undefined, undefined, { OLLAMA_HOST: "gpu-box:11434" })).toBe(
+      "http://gpu-box:11434",
+    );
+    expect(resolveOllamaUrl(undefined, undefined, {})).toBe("http://127.0.0.1:11434");
+    expect(resolveOllamaUrl("http://x:1/", undefined, { OLLAMA_HOST: "y" })).toBe("http://x:1");
+  });
+});
