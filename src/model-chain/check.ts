@@ -1,0 +1,211 @@
+// The chain check: is the server there, which models are installed, and does each chain model
+// give a live answer. Every model is probed, in chain order, one at a time.
+import type { ChainModel } from "../config/config.js";
+import type { OllamaApi } from "../ollama/client.js";
+import { isModelNotFound, isThinkUnsupported, OllamaError } from "../ollama/errors.js";
+import { normaliseModelName } from "../ollama/names.js";
+import type { ChatRequest, ChatResponse, RunningModel } from "../ollama/types.js";
+import { formatDuration } from "../util/duration.js";
+import { judgeReply, keepAliveFor, timingsOf } from "./judge.js";
+import type { ChainReport, ModelResult } from "./report.js";
+
+/** Enough tokens for a one-word answer and a polite sentence around it; bounds the probe's cost. */
+export const NUM_PREDICT = 32;
+/** Fixed seed and temperature 0: the same prompt gets the same answer run after run. */
+export const SEED = 42;
+
+export interface CheckSettings {
+  /** Per model, cold load included. */
+  timeoutMs: number;
+  /** Called as each model's result is known, for progress in the log. */
+  onModel?: (result: ModelResult) => void;
+  /** Called for problems that do not stop the check (a listing that failed). */
+  onWarning?: (message: string) => void;
+  now?: () => number;
+}
+
+/** The chat request a probe sends. */
+export function probeRequest(entry: ChainModel, keepAlive: string | number | undefined): ChatRequest {
+  return {
+    model: entry.model,
+    messages: [{ role: "user", content: entry.prompt }],
+    // Ollama streams by default; one JSON answer carries the durations and is simpler to judge.
+    stream: false,
+    // A thinking model must not spend the small budget thinking; servers before 0.9 ignore the field.
+    think: false,
+    ...(keepAlive === undefined ? {} : { keep_alive: keepAlive }),
+    options: { num_predict: NUM_PREDICT, seed: SEED, temperature: 0 },
+  };
+}
+
+function failed(
+  entry: ChainModel,
+  status: ModelResult["status"],
+  available: boolean,
+  error: string,
+): ModelResult {
+  return {
+    model: entry.model,
+    role: entry.role,
+    available,
+    ok: false,
+    error,
+    load_ms: null,
+    total_ms: null,
+    tokens_per_s: null,
+    status,
+  };
+}
+
+function notInstalled(entry: ChainModel): ModelResult {
+  return failed(entry, "missing", false, `not installed (ollama pull ${entry.model})`);
+}
+
+/** Sends the probe; a server that refuses `think` for a non-thinking model is asked again without it, within the same deadline. */
+async function ask(
+  api: OllamaApi,
+  request: ChatRequest,
+  deadline: number,
+  now: () => number,
+): Promise<ChatResponse> {
+  try {
+    return await api.chat(request, { timeoutMs: Math.max(1, deadline - now()) });
+  } catch (error) {
+    if (!isThinkUnsupported(error)) throw error;
+    const { think: _dropped, ...withoutThink } = request;
+    const left = deadline - now();
+    if (left <= 0) throw new OllamaError("timeout", "POST", `${api.baseUrl}/api/chat`, undefined, "");
+    return await api.chat(withoutThink, { timeoutMs: left });
+  }
+}
+
+async function probe(
+  api: OllamaApi,
+  entry: ChainModel,
+  running: RunningModel[] | undefined,
+  settings: CheckSettings,
+  now: () => number,
+): Promise<ModelResult> {
+  const request = probeRequest(entry, keepAliveFor(entry.model, running, Date.now()));
+  let response: ChatResponse;
+  try {
+    response = await ask(api, request, now() + settings.timeoutMs, now);
+  } catch (error) {
+    if (isModelNotFound(error)) return notInstalled(entry);
+    if (!(error instanceof OllamaError)) throw error;
+    switch (error.kind) {
+      case "timeout":
+        return failed(
+          entry,
+          "timeout",
+          true,
+          `no answer within ${formatDuration(settings.timeoutMs)} (timeout)`,
+        );
+      case "http":
+        return failed(
+          entry,
+          "error",
+          true,
+          `Ollama answered ${error.status}: ${error.serverMessage || "(empty body)"}`,
+        );
+      case "invalid":
+        return failed(entry, "invalid", true, `unreadable answer: ${error.serverMessage}`);
+      case "unreachable":
+        return failed(entry, "unreachable", true, `connection lost: ${error.serverMessage}`);
+    }
+  }
+  const judgement = judgeReply(response, entry.expect);
+  return {
+    model: entry.model,
+    role: entry.role,
+    available: true,
+    ok: judgement.status === "ok",
+    error: judgement.error,
+    ...timingsOf(response),
+    status: judgement.status,
+  };
+}
+
+/** Why the server is not answering, naming its URL: the one message a person needs. */
+function serverProblem(url: string, error: unknown): string {
+  if (!(error instanceof OllamaError))
+    return `Ollama at ${url} failed: ${error instanceof Error ? error.message : String(error)}`;
+  switch (error.kind) {
+    case "unreachable":
+      return `Ollama at ${url} is unreachable: ${error.serverMessage} (GET /api/version)`;
+    case "timeout":
+      return `Ollama at ${url} is not answering: GET /api/version got no answer in time`;
+    case "http":
+      return `Ollama at ${url} answered GET /api/version with ${error.status}: ${error.serverMessage || "(empty body)"} (is this an Ollama server?)`;
+    case "invalid":
+      return `Ollama at ${url} gave an unreadable answer to GET /api/version: ${error.serverMessage} (is this an Ollama server?)`;
+  }
+}
+
+/**
+ * Checks the whole chain. All models are probed, not only up to the first healthy one: the
+ * report must say how much fallback is left, and the result must not depend on which model
+ * happened to answer first. Probes run one after another because Ollama loads models into
+ * one GPU's memory: probing in parallel would make models evict each other and time out.
+ */
+export async function checkChain(
+  api: OllamaApi,
+  chain: readonly ChainModel[],
+  settings: CheckSettings,
+): Promise<ChainReport> {
+  const now = settings.now ?? (() => performance.now());
+  const emit = (result: ModelResult) => {
+    settings.onModel?.(result);
+    return result;
+  };
+  let serverVersion: string;
+  try {
+    serverVersion = await api.version();
+  } catch (error) {
+    const serverError = serverProblem(api.baseUrl, error);
+    const models = chain.map((entry) => emit(failed(entry, "unreachable", false, "server unreachable")));
+    return {
+      url: api.baseUrl,
+      serverVersion: undefined,
+      serverError,
+      models,
+      activeModel: undefined,
+      healthy: [],
+    };
+  }
+
+  let installed: Set<string> | undefined;
+  try {
+    installed = new Set((await api.tags()).map((model) => normaliseModelName(model.name)));
+  } catch (error) {
+    settings.onWarning?.(
+      `cannot list installed models, probing every chain model: ${(error as Error).message}`,
+    );
+  }
+  let running: RunningModel[] | undefined;
+  try {
+    running = await api.ps();
+  } catch (error) {
+    settings.onWarning?.(
+      `cannot list loaded models, leaving keep_alive to the server: ${(error as Error).message}`,
+    );
+  }
+
+  const models: ModelResult[] = [];
+  for (const entry of chain) {
+    if (installed && !installed.has(normaliseModelName(entry.model))) {
+      models.push(emit(notInstalled(entry)));
+      continue;
+    }
+    models.push(emit(await probe(api, entry, running, settings, now)));
+  }
+  const healthy = models.filter((model) => model.ok).map((model) => model.model);
+  return {
+    url: api.baseUrl,
+    serverVersion,
+    serverError: undefined,
+    models,
+    activeModel: healthy[0],
+    healthy,
+  };
+}

@@ -1,0 +1,4 @@
+import { exitWith } from "../action/io.js";
+import { run } from "./main.js";
+
+exitWith(run());

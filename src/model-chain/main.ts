@@ -1,0 +1,157 @@
+import { readRunContext } from "../action/context.js";
+import { reportFailure } from "../action/failure.js";
+import { createForge } from "../action/forge.js";
+import { InputError } from "../action/inputs.js";
+import { actionIO, ExitCode, type JobIO } from "../action/io.js";
+import { type FleetConfig, loadConfig, resolveOllamaUrl } from "../config/config.js";
+import { ConfigError } from "../config/errors.js";
+import type { ForgeClient } from "../forge/client.js";
+import {
+  DEFAULT_CONFIG_PATH,
+  DEFAULT_MODEL_TIMEOUT,
+  DEFAULT_OLLAMA_URL,
+  FAIL_ON,
+  ModelChainOutput,
+} from "../names.js";
+import { type OllamaApi, OllamaClient } from "../ollama/client.js";
+import { formatDuration, parseDuration } from "../util/duration.js";
+import { checkChain } from "./check.js";
+import { type CommitModelReport, commitModelReport } from "./commit.js";
+import { verdict } from "./judge.js";
+import { readOptions } from "./options.js";
+import { progressLine, renderLogTable, renderSummary, reportJson } from "./report.js";
+
+const JOB = "model-chain";
+
+export const help = `fleet model-chain: check the Ollama model fallback chain with a live inference on every model.
+
+Reads the chain from the config (models.chain in ${DEFAULT_CONFIG_PATH}, or a model-chain.json), checks that
+the server answers (/api/version), lists installed models (/api/tags), then asks every chain model, in chain
+order, for a short reply (non-streaming, few tokens, fixed seed, temperature 0). Prints a table of the results
+and sets active-model (first model that answered), healthy (JSON list) and report (JSON, per model).
+All models are probed so the report shows how much fallback is left.
+
+Options:
+  --config <path>     config or chain JSON file (default ${DEFAULT_CONFIG_PATH})
+  --url <url>         Ollama server (default: config models.url, else OLLAMA_HOST, else ${DEFAULT_OLLAMA_URL})
+  --timeout <dur>     per-model inference timeout, cold load included (default: config, else ${DEFAULT_MODEL_TIMEOUT})
+  --fail-on <when>    ${FAIL_ON.join("|")}: fail when no model answers / also when any fails / never (default down)
+  --commit            write the result into the fleet state (needs --token or FLEET_TOKEN, and --api-url)
+  --token <token>     forge token, for --commit and for reading the config from the repository
+  --api-url <url>     forge API base (<server>/api/v1 on Gitea; default GITHUB_API_URL)
+  --help              this text
+
+Exit codes: 0 ok, 1 the check failed under --fail-on (or the server is unreachable), 2 bad input or config.`;
+
+/** What run() uses from outside, so tests and the CLI can swap it. */
+export interface ModelChainDeps {
+  commitModelReport: CommitModelReport | undefined;
+  ollama: (url: string, io: JobIO) => OllamaApi;
+}
+
+const defaultDeps: ModelChainDeps = {
+  commitModelReport,
+  ollama: (url, io) =>
+    new OllamaClient({
+      baseUrl: url,
+      onRequest: (method, target) => io.reporter.debug(`${method} ${target}`),
+    }),
+};
+
+function validUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === "http:" || parsed.protocol === "https:") return url;
+  } catch {
+    // Reported below with the places the value may have come from.
+  }
+  throw new InputError(
+    `Ollama URL '${url}' is not an http(s) URL: set the 'url' input, models.url or OLLAMA_HOST`,
+  );
+}
+
+function chainOf(config: FleetConfig) {
+  const chain = config.models?.chain ?? [];
+  if (chain.length === 0) {
+    throw new ConfigError(
+      config.source,
+      undefined,
+      undefined,
+      "models.chain",
+      "no model chain: add models.chain to the config, or point 'config' at a model-chain.json",
+    );
+  }
+  return chain;
+}
+
+/** The model-chain job: reads inputs, checks the chain, sets outputs, and returns the exit code. */
+export async function run(io: JobIO = actionIO(), deps: Partial<ModelChainDeps> = {}): Promise<number> {
+  const { reporter } = io;
+  const use: ModelChainDeps = { ...defaultDeps, ...deps };
+  try {
+    const options = readOptions(io.inputs);
+    const context = readRunContext(io.env);
+    if (options.token) reporter.setSecret(options.token);
+    const apiUrl = options.apiUrl ?? context.apiUrl;
+    if (options.commit) {
+      if (!use.commitModelReport) {
+        throw new InputError(
+          "input 'commit' is true, but writing the report into the fleet state is not available yet in this version: set commit to false",
+        );
+      }
+      if (!options.token || !apiUrl || !context.repository) {
+        throw new InputError(
+          "input 'commit' is true: it needs 'token', 'api-url' (or GITHUB_API_URL) and GITHUB_REPOSITORY",
+        );
+      }
+    }
+    // The forge is only needed to read a config that is not checked out, and to commit.
+    let forge: ForgeClient | undefined;
+    if (options.token && apiUrl) forge = createForge({ apiUrl, token: options.token }, reporter);
+    const repo = context.repository;
+    const config = await loadConfig({
+      path: options.configPath,
+      workspace: context.workspace,
+      ...(forge && repo
+        ? { readRemote: async (path: string) => (await forge.readFile(repo, path))?.text, remoteName: repo }
+        : {}),
+    });
+    const chain = chainOf(config);
+    const url = validUrl(resolveOllamaUrl(options.url, config, io.env));
+    const timeoutMs = options.timeoutMs ?? config.models?.timeoutMs ?? parseDuration(DEFAULT_MODEL_TIMEOUT)!;
+
+    reporter.info(
+      `Checking ${chain.length} models at ${url} (timeout ${formatDuration(timeoutMs)} each; config ${config.source})`,
+    );
+    const report = await checkChain(use.ollama(url, io), chain, {
+      timeoutMs,
+      onModel: (result) => reporter.info(progressLine(result)),
+      onWarning: (message) => reporter.warning(message),
+    });
+
+    reporter.setOutput(ModelChainOutput.activeModel, report.activeModel ?? "");
+    reporter.setOutput(ModelChainOutput.healthy, JSON.stringify(report.healthy));
+    reporter.setOutput(ModelChainOutput.report, JSON.stringify(reportJson(report)));
+    reporter.info("");
+    for (const line of renderLogTable(report)) reporter.info(line);
+    await reporter.summary(renderSummary(report, options.failOn));
+
+    // Recorded whatever the verdict: a chain that is down is exactly what the dashboard must show.
+    if (options.commit && use.commitModelReport && forge && repo) {
+      const { changed } = await use.commitModelReport({ forge, repo, config, report, reporter });
+      reporter.info(
+        changed ? "Fleet state updated with the chain report." : "Fleet state already up to date.",
+      );
+    }
+
+    const outcome = verdict(report, options.failOn);
+    if (outcome.failed)
+      return reportFailure(new Error(`${outcome.message} (fail-on: ${options.failOn})`), reporter, JOB);
+    // Gitea shows no annotations: the plain line is what a person reads.
+    reporter.info(outcome.message);
+    if (report.serverError || report.healthy.length < report.models.length) reporter.warning(outcome.message);
+    return ExitCode.ok;
+  } catch (error) {
+    return reportFailure(error, reporter, JOB);
+  }
+}
