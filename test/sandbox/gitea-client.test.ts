@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config/config.js";
+import { ForgeClient } from "../../src/forge/client.js";
+import { isNotFound, isStaleSha } from "../../src/forge/errors.js";
+import type { Activity } from "../../src/forge/types.js";
+import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
+import { SAMPLE, seedSampleFleet } from "../../src/sandbox/sample.js";
+
+const NOW = new Date("2026-03-10T12:00:00Z");
+let sandbox: GiteaSandbox;
+let client: ForgeClient;
+
+beforeAll(async () => {
+  sandbox = new GiteaSandbox({ now: () => NOW });
+  seedSampleFleet(sandbox, { now: NOW, ollamaUrl: "http://127.0.0.1:11434" });
+  const { apiUrl } = await sandbox.start();
+  client = new ForgeClient({ baseUrl: apiUrl, token: () => SAMPLE.bot.token, retryDelayMs: 1 });
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+describe("ForgeClient against the sandbox", () => {
+  it("sends only requests that are valid against Gitea's swagger", async () => {
+    expect(await client.version()).toBe("1.27.1");
+    expect((await client.getRepo(SAMPLE.repos.app)).default_branch).toBe("main");
+    const assignees = (await client.listAssignees(SAMPLE.repos.app)).map((user) => user.login);
+    expect(assignees).toEqual(expect.arrayContaining([...SAMPLE.agents, SAMPLE.bot.login]));
+    expect(assignees).not.toContain(SAMPLE.viewer.login);
+
+    const open = await client.listOpenIssues(SAMPLE.repos.app);
+    expect(open.length).toBeGreaterThan(5);
+    expect(open.every((issue) => !issue.pull_request)).toBe(true);
+    const target = open.find((issue) => issue.assignees === null)!;
+    expect((await client.getIssue(SAMPLE.repos.app, target.number)).title).toBe(target.title);
+    const assigned = await client.setAssignees(SAMPLE.repos.app, target.number, ["claw-code"]);
+    expect(assigned.assignees?.map((user) => user.login)).toEqual(["claw-code"]);
+
+    await client.createComment(SAMPLE.repos.app, target.number, "Delegated to claw-code <!-- fleet -->");
+    const comments = await client.listComments(SAMPLE.repos.app, target.number);
+    expect(comments.at(-1)?.body).toContain("<!-- fleet -->");
+
+    const config = await client.readFile(SAMPLE.fleetRepo, SAMPLE.configPath);
+    expect(parseConfig(SAMPLE.configPath, config!.text).agents.map((agent) => agent.name)).toEqual([
+      ...SAMPLE.agents,
+    ]);
+    expect(await client.readFile(SAMPLE.fleetRepo, ".fleet/state.json")).toBeUndefined();
+
+    const created = await client.changeFiles(SAMPLE.fleetRepo, {
+      message: "Add state [skip ci]",
+      files: [
+        { operation: "create", path: ".fleet/state.json", content: "{}\n" },
+        { operation: "create", path: ".fleet/FLEET.md", content: "# Fleet\n" },
+      ],
+    });
+    expect(created.commitSha).toMatch(/^[0-9a-f]{40}$/);
+    const state = (await client.readFile(SAMPLE.fleetRepo, ".fleet/state.json", "main"))!;
+    await client.changeFiles(SAMPLE.fleetRepo, {
+      message: "Update state [skip ci]",
+      files: [{ operation: "update", path: ".fleet/state.json", content: '{"v":1}\n', sha: state.sha }],
+    });
+    const stale = await client
+      .changeFiles(SAMPLE.fleetRepo, {
+        message: "stale",
+        files: [{ operation: "update", path: ".fleet/state.json", content: "{}\n", sha: state.sha }],
+      })
+      .catch((error: unknown) => error);
+    expect(isStaleSha(stale)).toBe(true);
+
+    const repoFeed = await client.repoFeedPage(SAMPLE.repos.app, 1);
+    expect(repoFeed.total).toBeGreaterThan(0);
+    expect(repoFeed.items[0]?.created).toMatch(/Z$/);
+    const own = await client.all<Activity>(`/users/${SAMPLE.silentAgent}/activities/feeds`, {
+      "only-performed-by": true,
+    });
+    expect(own.every((activity) => activity.act_user?.login === SAMPLE.silentAgent)).toBe(true);
+    expect((await client.userFeedPage("ezra", 1)).items[0]?.act_user?.login).toBe("ezra");
+
+    const missing = await client.getIssue(SAMPLE.repos.app, 9_999).catch((error: unknown) => error);
+    expect(isNotFound(missing)).toBe(true);
+
+    expect(sandbox.violations).toEqual([]);
+  });
+
+  it("pages every list to the end through injected 502s", async () => {
+    const expected = (await client.listOpenIssues(SAMPLE.repos.infra)).length;
+    sandbox.failureRate = 0.3;
+    try {
+      for (let round = 0; round < 10; round++) {
+        expect((await client.listOpenIssues(SAMPLE.repos.infra)).length).toBe(expected);
+      }
+    } finally {
+      sandbox.failureRate = 0;
+    }
+    expect(sandbox.requests.some((request) => request.status === 502)).toBe(true);
+    expect(sandbox.violations).toEqual([]);
+  });
+});
