@@ -90,11 +90,12 @@ function applyLiveness(
   agent: AgentRecord,
   sign: SignOfLife | undefined,
   context: MonitorContext,
-  changes: string[],
+  seen: string[],
+  moves: string[],
 ): void {
   if (sign && (!agent.lastSeen || isAfter(sign.at, agent.lastSeen.at))) {
     agent.lastSeen = sign;
-    changes.push(`${name} seen at ${sign.at} (${sign.source})`);
+    seen.push(`${name} seen at ${sign.at} (${sign.source})`);
   }
   const window = formatDuration(context.idleAfterMs);
   const lastMs = agent.lastSeen ? Date.parse(agent.lastSeen.at) : undefined;
@@ -106,7 +107,7 @@ function applyLiveness(
       ...by,
       cause: `sign of life: ${agent.lastSeen!.source} at ${agent.lastSeen!.at}`,
     });
-    changes.push(`${name} ${from} -> active`);
+    moves.push(`${name} ${from} -> active`);
   } else if (!recent && (agent.state === "active" || agent.state === "deployed")) {
     const since = lastMs ?? Date.parse(agent.since);
     if (context.nowMs - since <= context.idleAfterMs) return;
@@ -115,7 +116,7 @@ function applyLiveness(
       ? `no sign of life since ${agent.lastSeen.at} (idle-after ${window})`
       : `never seen since ${from} at ${agent.since} (idle-after ${window})`;
     moveAgent(name, agent, "idle", { ...by, cause });
-    changes.push(`${name} ${from} -> idle`);
+    moves.push(`${name} ${from} -> idle`);
   }
 }
 
@@ -129,12 +130,18 @@ export function applyMonitor(
   observations: Observations,
   context: MonitorContext,
 ): CommandOutcome {
-  const changes: string[] = [];
-  for (const name of context.configAgents) adoptAgent(state, name, context, changes);
-  for (const scan of observations.issues) applyIssues(state, scan, context, changes);
+  // Kept apart so the commit message leads with what matters most: moves, then tasks.
+  const adopted: string[] = [];
+  const tasks: string[] = [];
+  const seen: string[] = [];
+  const moves: string[] = [];
+  for (const name of context.configAgents) adoptAgent(state, name, context, adopted);
+  for (const scan of observations.issues) applyIssues(state, scan, context, tasks);
   for (const [name, agent] of Object.entries(state.agents)) {
-    if (WATCHED.has(agent.state)) applyLiveness(name, agent, observations.seen.get(name), context, changes);
+    if (WATCHED.has(agent.state))
+      applyLiveness(name, agent, observations.seen.get(name), context, seen, moves);
   }
+  const changes = [...moves, ...tasks, ...adopted, ...seen];
   if (changes.length > 0) {
     for (const scan of observations.issues) {
       const known = state.issuesScannedSince[scan.repo];

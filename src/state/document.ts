@@ -47,7 +47,7 @@ export function parseState(path: string, text: string): FleetState {
       undefined,
       undefined,
       "version",
-      `state version ${JSON.stringify(version)} is not supported: this fleet-actions reads and writes version ${STATE_VERSION}`,
+      `state version ${JSON.stringify(version)} is not supported: this fleet-actions reads and writes version ${STATE_VERSION}; use the release that wrote it, or fix or delete the file`,
     );
   }
   const parsed = stateSchema.safeParse(data);

@@ -238,7 +238,7 @@ describe("monitor", () => {
     agent.lastSeen = { at: iso(NOW_MS - 30 * HOUR), source: "heartbeat" };
     const sign = { at: iso(NOW_MS - HOUR), source: "commit_repo in org/app" };
     const { changes } = applyMonitor(state, observations({ a: sign }), { ...monitor, configAgents: [] });
-    expect(changes).toEqual([`a seen at ${sign.at} (commit_repo in org/app)`, "a idle -> active"]);
+    expect(changes).toEqual(["a idle -> active", `a seen at ${sign.at} (commit_repo in org/app)`]);
     expect(agent.lastSeen).toEqual(sign);
   });
 
@@ -273,9 +273,9 @@ describe("monitor", () => {
       configAgents: ["new"],
     });
     expect(changes).toEqual([
+      "new deployed -> active",
       "new adopted from config as deployed",
       `new seen at ${iso(NOW_MS)} (s)`,
-      "new deployed -> active",
     ]);
     expect(state.agents.p?.state).toBe("provisioned");
     expect(state.agents.r?.state).toBe("retired");

@@ -1,0 +1,273 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
+import { parseState } from "../../src/state/document.js";
+import type { FleetState } from "../../src/state/schema.js";
+import { type ActionRun, runAction } from "../harness/action.js";
+
+const HOUR = 3_600_000;
+const BOT = "fleet-bot";
+const STATE = ".fleet/state.json";
+const DASHBOARD = ".fleet/FLEET.md";
+
+interface Fleet {
+  sandbox: GiteaSandbox;
+  apiUrl: string;
+  token: string;
+}
+
+let fleet: Fleet | undefined;
+afterEach(async () => {
+  await fleet?.sandbox.close();
+  fleet = undefined;
+});
+
+/** org/fleet holds the config and state; org/app is the monitored repository. */
+async function start(agents: readonly string[], extraConfig = ""): Promise<Fleet> {
+  const sandbox = new GiteaSandbox();
+  const { token } = sandbox.addUser(BOT);
+  sandbox.addUser("alice");
+  const collaborators = Object.fromEntries([
+    [BOT, "write"],
+    ...agents.map((agent) => [agent, "write"]),
+  ]) as Record<string, "write">;
+  sandbox.addRepo("org/fleet", { collaborators });
+  sandbox.addRepo("org/app", { collaborators: { ...collaborators, alice: "write" } });
+  const config = `repos: [org/app]\nagents:\n${agents.map((agent) => `  ${agent}:\n    keywords: [${agent}]\n`).join("")}${extraConfig}`;
+  sandbox.putFile("org/fleet", ".gitea/fleet.yml", config);
+  const { apiUrl } = await sandbox.start();
+  fleet = { sandbox, apiUrl, token };
+  return fleet;
+}
+
+function lifecycle(current: Fleet, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction("lifecycle", {
+    inputs,
+    github: { token: current.token, api_url: current.apiUrl },
+    env: { GITHUB_REPOSITORY: "org/fleet", GITHUB_EVENT_NAME: "workflow_dispatch", GITHUB_ACTOR: "ops" },
+  });
+}
+
+function stateOf(current: Fleet): FleetState {
+  const file = current.sandbox.file("org/fleet", STATE);
+  if (!file) throw new Error("no state file");
+  return parseState(STATE, file.text);
+}
+
+function stateCommits(current: Fleet) {
+  return current.sandbox
+    .commits("org/fleet")
+    .filter((commit) => commit.files.some((path) => path.startsWith(".fleet/")));
+}
+
+const ago = (ms: number) => new Date(Date.now() - ms);
+const log = (run: ActionRun) => run.stdout + run.stderr;
+
+describe("lifecycle action, end to end", () => {
+  it("flags an agent silent for 25 h idle in one commit, makes no commit when nothing is new, and brings it back on repo activity", async () => {
+    const current = await start(["claw-code", "ezra"]);
+    const { sandbox } = current;
+    sandbox.addActivity({
+      repo: "org/app",
+      user: "claw-code",
+      opType: "comment_issue",
+      created: ago(25 * HOUR),
+    });
+    sandbox.addActivity({ repo: "org/app", user: "ezra", opType: "commit_repo", created: ago(HOUR) });
+
+    const first = await lifecycle(current);
+    expect(first.code, log(first)).toBe(0);
+    expect(JSON.parse(first.outputs.idle!)).toEqual(["claw-code"]);
+    expect(first.outputs.changed).toBe("true");
+    const commits = stateCommits(current);
+    expect(commits).toHaveLength(1);
+    expect(commits[0]!.files.sort()).toEqual([DASHBOARD, STATE]);
+    expect(commits[0]!.message).toMatch(/^lifecycle monitor: .*\[skip ci\]$/);
+    expect(commits[0]!.author).toBe(BOT);
+    const state = stateOf(current);
+    expect(state.agents["claw-code"]).toMatchObject({
+      state: "idle",
+      lastSeen: { source: "comment_issue in org/app" },
+    });
+    expect(state.agents["claw-code"]!.history.at(-1)).toMatchObject({
+      from: "deployed",
+      to: "idle",
+      actor: "ops",
+    });
+    expect(state.agents.ezra).toMatchObject({
+      state: "active",
+      lastSeen: { source: "commit_repo in org/app" },
+    });
+    const dashboard = sandbox.file("org/fleet", DASHBOARD)!.text;
+    expect(dashboard).toMatch(/\| `claw-code` \| idle \|/);
+    expect(dashboard).toMatch(/\| `ezra` \| active \|/);
+    expect(dashboard).not.toMatch(/ ago/);
+    expect(first.stdout).toMatch(/claw-code: idle since .*; last seen 25h ago/);
+    expect(first.summary).toContain("## Fleet lifecycle: monitor");
+    expect(JSON.parse(first.outputs.state!).agents.ezra.state).toBe("active");
+
+    const stateSha = sandbox.file("org/fleet", STATE)!.sha;
+    const second = await lifecycle(current);
+    expect(second.code, log(second)).toBe(0);
+    expect(second.outputs.changed).toBe("false");
+    expect(second.stdout).toContain("nothing changed: no commit");
+    expect(stateCommits(current)).toHaveLength(1);
+    expect(sandbox.file("org/fleet", STATE)!.sha).toBe(stateSha);
+
+    sandbox.addActivity({ repo: "org/app", user: "claw-code", opType: "create_issue", created: ago(60_000) });
+    sandbox.resetRequests();
+    const third = await lifecycle(current);
+    expect(third.code, log(third)).toBe(0);
+    expect(JSON.parse(third.outputs.idle!)).toEqual([]);
+    expect(stateOf(current).agents["claw-code"]).toMatchObject({
+      state: "active",
+      lastSeen: { source: "create_issue in org/app" },
+    });
+    expect(stateCommits(current)).toHaveLength(2);
+    // Both agents were seen in the repo feed: no user feed was needed.
+    expect(
+      sandbox.requests.filter((request) => request.path === "/repos/org/app/activities/feeds"),
+    ).toHaveLength(1);
+    expect(sandbox.requests.filter((request) => request.path.startsWith("/users/"))).toEqual([]);
+    expect(sandbox.violations).toEqual([]);
+  });
+
+  it("refuses to deploy a retired agent, naming agent, state and allowed moves, and writes nothing", async () => {
+    const current = await start(["ezra"]);
+    for (const command of ["provision", "deploy", "retire"]) {
+      const run = await lifecycle(current, { command, agent: "ezra" });
+      expect(run.code, log(run)).toBe(0);
+    }
+    expect(stateOf(current).agents.ezra?.history.map((entry) => entry.to)).toEqual([
+      "provisioned",
+      "deployed",
+      "retired",
+    ]);
+    const before = {
+      commits: current.sandbox.commits("org/fleet").length,
+      sha: current.sandbox.file("org/fleet", STATE)!.sha,
+    };
+
+    const run = await lifecycle(current, { command: "deploy", agent: "ezra" });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain("cannot deploy agent 'ezra': it is retired; allowed moves from there: none");
+    expect(current.sandbox.commits("org/fleet")).toHaveLength(before.commits);
+    expect(current.sandbox.file("org/fleet", STATE)!.sha).toBe(before.sha);
+    expect(current.sandbox.violations).toEqual([]);
+  });
+
+  it("lands 8 concurrent heartbeats from 8 processes with no update lost", { timeout: 90_000 }, async () => {
+    const agents = ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"];
+    const current = await start(agents);
+    const runs = await Promise.all(
+      agents.map((agent) => lifecycle(current, { command: "heartbeat", agent })),
+    );
+    for (const run of runs) expect(run.code, log(run)).toBe(0);
+    const state = stateOf(current);
+    for (const agent of agents) {
+      expect(state.agents[agent], agent).toMatchObject({
+        state: "active",
+        lastSeen: { source: "heartbeat" },
+      });
+    }
+    expect(stateCommits(current)).toHaveLength(8);
+    // Every write the forge refused as stale (422) was followed by a re-read and re-apply, none by an overwrite.
+    const conflicts = current.sandbox.requests.filter(
+      (request) => request.method === "POST" && request.status === 422,
+    );
+    const retries = runs.reduce(
+      (sum, run) => sum + run.stdout.split("re-reading and re-applying").length - 1,
+      0,
+    );
+    expect(retries).toBe(conflicts.length);
+    console.log(`8 concurrent heartbeats: ${conflicts.length} stale writes refused and retried`);
+    expect(current.sandbox.violations).toEqual([]);
+  });
+
+  it.each([
+    ["corrupt JSON", '{ "version": 1, "agents": {', /\.fleet\/state\.json:\d+:\d+: not valid JSON/],
+    [
+      "a newer version",
+      '{ "version": 2, "agents": {} }\n',
+      /version 2 is not supported: this fleet-actions reads and writes version 1/,
+    ],
+    [
+      "a wrong shape",
+      '{ "version": 1, "agents": { "x": { "state": "asleep" } }, "issuesScannedSince": {} }\n',
+      /agents\.x\./,
+    ],
+  ])("stops with a clear error on %s and leaves the file untouched", async (_, text, message) => {
+    const current = await start(["ezra"]);
+    const sha = current.sandbox.putFile("org/fleet", STATE, text);
+    const commits = current.sandbox.commits("org/fleet").length;
+    const run = await lifecycle(current, { command: "heartbeat", agent: "ezra" });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(message);
+    expect(run.stdout).toContain("fix or delete the file");
+    expect(current.sandbox.file("org/fleet", STATE)).toEqual({ text, sha });
+    expect(current.sandbox.commits("org/fleet")).toHaveLength(commits);
+  });
+
+  it("counts task outcomes from the forge and from task commands once each", async () => {
+    const current = await start(["ezra", "timmy"], "lifecycle:\n  failed-labels: [wontfix]\n");
+    const { sandbox } = current;
+    const done = sandbox.addIssue("org/app", { title: "deploy", poster: "alice", assignees: ["ezra"] });
+    const moved = sandbox.addIssue("org/app", { title: "server", poster: "alice", assignees: ["ezra"] });
+    const failed = sandbox.addIssue("org/app", { title: "infra", poster: "alice", assignees: ["timmy"] });
+    const first = await lifecycle(current);
+    expect(first.code, log(first)).toBe(0);
+    expect(stateOf(current).agents.ezra?.taskIds).toEqual({
+      [`org/app#${done}`]: "assigned",
+      [`org/app#${moved}`]: "assigned",
+    });
+
+    sandbox.editIssue("org/app", done, { by: "ezra", state: "closed" });
+    sandbox.editIssue("org/app", moved, { by: "alice", assignees: ["timmy"] });
+    sandbox.addIssue("org/app", { title: "x", poster: "alice" });
+    const label = await lifecycle(current, {
+      command: "task",
+      agent: "timmy",
+      task: `org/app#${failed}`,
+      outcome: "failed",
+    });
+    expect(label.code, log(label)).toBe(0);
+    const second = await lifecycle(current);
+    expect(second.code, log(second)).toBe(0);
+    const state = stateOf(current);
+    expect(state.agents.ezra?.tasks).toEqual({ started: 2, completed: 1, failed: 1 });
+    expect(state.agents.timmy?.tasks).toEqual({ started: 2, completed: 0, failed: 1 });
+    expect(state.agents.timmy?.taskIds[`org/app#${moved}`]).toBe("assigned");
+
+    const again = await lifecycle(current, {
+      command: "task",
+      agent: "timmy",
+      task: `org/app#${failed}`,
+      outcome: "failed",
+    });
+    expect(again.stdout).toContain("already counted as failed for timmy");
+    expect(again.outputs.changed).toBe("false");
+    expect(sandbox.violations).toEqual([]);
+  });
+
+  it("dry-run decides and reports but commits nothing", async () => {
+    const current = await start(["ezra"]);
+    const run = await lifecycle(current, { command: "deploy", agent: "bezalel", "dry-run": "true" });
+    expect(run.code, log(run)).toBe(0);
+    expect(run.outputs.changed).toBe("false");
+    expect(run.stdout).toContain(
+      "dry run: would commit to org/fleet:.fleet/state.json: lifecycle deploy: bezalel deployed [skip ci]",
+    );
+    expect(current.sandbox.file("org/fleet", STATE)).toBeUndefined();
+    expect(current.sandbox.requests.filter((request) => request.method !== "GET")).toEqual([]);
+  });
+
+  it("status reads and reports without writing", async () => {
+    const current = await start(["ezra"]);
+    await lifecycle(current, { command: "heartbeat", agent: "ezra" });
+    current.sandbox.resetRequests();
+    const run = await lifecycle(current, { command: "status" });
+    expect(run.code, log(run)).toBe(0);
+    expect(run.stdout).toMatch(/ezra: active since/);
+    expect(JSON.parse(run.outputs.state!).agents.ezra.state).toBe("active");
+    expect(current.sandbox.requests.every((request) => request.method === "GET")).toBe(true);
+  });
+});
