@@ -126,6 +126,10 @@ async function probe(
   };
 }
 
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Why the server is not answering, naming its URL: the one message a person needs. */
 function serverProblem(url: string, error: unknown): string {
   if (!(error instanceof OllamaError))
@@ -174,22 +178,19 @@ export async function checkChain(
     };
   }
 
+  // Both listings at once: they are independent, and each round trip adds to the run's wall time.
+  const [tags, ps] = await Promise.allSettled([api.tags(), api.ps()]);
   let installed: Set<string> | undefined;
-  try {
-    installed = new Set((await api.tags()).map((model) => normaliseModelName(model.name)));
-  } catch (error) {
-    settings.onWarning?.(
-      `cannot list installed models, probing every chain model: ${(error as Error).message}`,
-    );
-  }
+  if (tags.status === "fulfilled")
+    installed = new Set(tags.value.map((model) => normaliseModelName(model.name)));
+  else
+    settings.onWarning?.(`cannot list installed models, probing every chain model: ${message(tags.reason)}`);
   let running: RunningModel[] | undefined;
-  try {
-    running = await api.ps();
-  } catch (error) {
+  if (ps.status === "fulfilled") running = ps.value;
+  else
     settings.onWarning?.(
-      `cannot list loaded models, leaving keep_alive to the server: ${(error as Error).message}`,
+      `cannot list loaded models, leaving keep_alive to the server: ${message(ps.reason)}`,
     );
-  }
 
   const models: ModelResult[] = [];
   for (const entry of chain) {

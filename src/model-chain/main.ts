@@ -58,15 +58,19 @@ const defaultDeps: ModelChainDeps = {
     }),
 };
 
-function validUrl(url: string): string {
+/** The Ollama URL to use, checked: resolveOllamaUrl would turn `ftp://x` into `http://ftp://x`. */
+function ollamaUrl(input: string | undefined, config: FleetConfig, env: NodeJS.ProcessEnv): string {
+  const given = input ?? config.models?.url ?? env.OLLAMA_HOST;
+  const url = resolveOllamaUrl(input, config, env);
+  let valid = given === undefined || !/^[a-z][a-z0-9+.-]*:\/\//i.test(given) || /^https?:\/\//i.test(given);
   try {
-    const parsed = new URL(url);
-    if (parsed.protocol === "http:" || parsed.protocol === "https:") return url;
+    valid &&= ["http:", "https:"].includes(new URL(url).protocol);
   } catch {
-    // Reported below with the places the value may have come from.
+    valid = false;
   }
+  if (valid) return url;
   throw new InputError(
-    `Ollama URL '${url}' is not an http(s) URL: set the 'url' input, models.url or OLLAMA_HOST`,
+    `Ollama URL '${given ?? url}' is not an http(s) URL: set the 'url' input, models.url or OLLAMA_HOST`,
   );
 }
 
@@ -117,7 +121,7 @@ export async function run(io: JobIO = actionIO(), deps: Partial<ModelChainDeps> 
         : {}),
     });
     const chain = chainOf(config);
-    const url = validUrl(resolveOllamaUrl(options.url, config, io.env));
+    const url = ollamaUrl(options.url, config, io.env);
     const timeoutMs = options.timeoutMs ?? config.models?.timeoutMs ?? parseDuration(DEFAULT_MODEL_TIMEOUT)!;
 
     reporter.info(

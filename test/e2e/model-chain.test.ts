@@ -1,0 +1,267 @@
+// The model-chain action end to end: action.yml's step run for real with bash and the bundle,
+// against the Ollama sandbox on loopback.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ModelReport } from "../../src/model-chain/report.js";
+import { type BehaviourSpec, OllamaSandbox } from "../../src/sandbox/ollama/index.js";
+import { runAction } from "../harness/action.js";
+
+const SPEC_CHAIN = [
+  { model: "hermes4:14b", role: "primary" },
+  { model: "qwen2.5:7b", role: "fallback" },
+  { model: "phi3:3.8b", role: "fallback" },
+  { model: "gemma3:1b", role: "last-resort" },
+];
+
+let sandbox: OllamaSandbox | undefined;
+
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function serve(models: Record<string, BehaviourSpec>): Promise<string> {
+  sandbox = new OllamaSandbox({ models });
+  return (await sandbox.start()).url;
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "fleet-model-chain-"));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+function chainFile(chain: unknown): string {
+  return workspace({ "model-chain.json": `${JSON.stringify(chain, null, 2)}\n` });
+}
+
+function report(outputs: Record<string, string>): ModelReport[] {
+  return JSON.parse(outputs.report ?? "") as ModelReport[];
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+describe("model-chain action", () => {
+  it("picks the first model that answers and gives each failing model its reason", async () => {
+    const url = await serve({
+      "hermes4:14b": "missing",
+      "qwen2.5:7b": "error",
+      "phi3:3.8b": "ok",
+      "gemma3:1b": "ok",
+    });
+    const run = await runAction("model-chain", {
+      inputs: { config: "model-chain.json", url },
+      workspace: chainFile({ chain: SPEC_CHAIN }),
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs["active-model"]).toBe("phi3:3.8b");
+    expect(JSON.parse(run.outputs.healthy ?? "")).toEqual(["phi3:3.8b", "gemma3:1b"]);
+    const [hermes, qwen, phi3, gemma] = report(run.outputs);
+    expect(hermes).toEqual({
+      model: "hermes4:14b",
+      role: "primary",
+      available: false,
+      ok: false,
+      error: "not installed (ollama pull hermes4:14b)",
+      load_ms: null,
+      total_ms: null,
+      tokens_per_s: null,
+    });
+    expect(qwen).toMatchObject({ model: "qwen2.5:7b", available: true, ok: false });
+    expect(qwen?.error).toBe("Ollama answered 500: llama runner process has terminated: signal: killed");
+    expect(phi3).toMatchObject({
+      model: "phi3:3.8b",
+      role: "fallback",
+      available: true,
+      ok: true,
+      error: null,
+    });
+    expect(phi3?.load_ms).toBeGreaterThanOrEqual(20);
+    expect(phi3?.tokens_per_s).toBeGreaterThan(0);
+    expect(gemma).toMatchObject({ model: "gemma3:1b", role: "last-resort", ok: true });
+    // The table is in the log (Gitea shows no summary before 1.27) and in the step summary.
+    expect(run.stdout).toMatch(/hermes4:14b\s+primary\s+no\s+no\s+-\s+-\s+not installed/);
+    expect(run.stdout).toContain(
+      "model chain is degraded: 2 of 4 models failed (hermes4:14b, qwen2.5:7b); active model phi3:3.8b",
+    );
+    expect(run.summary).toContain("### Model chain: `phi3:3.8b` is active");
+    expect(run.summary).toContain("| `qwen2.5:7b` | fallback | yes | ❌ | Ollama answered 500");
+    // The missing model is not probed; the others are, once each, in chain order.
+    const probes = sandbox!.requests.filter((request) => request.path === "/api/chat");
+    expect(probes.map((request) => (request.body as { model: string }).model)).toEqual([
+      "qwen2.5:7b",
+      "phi3:3.8b",
+      "gemma3:1b",
+    ]);
+    expect(probes[0]!.body).toMatchObject({
+      stream: false,
+      think: false,
+      options: { num_predict: 32, seed: 42, temperature: 0 },
+    });
+  });
+
+  it("fails when every model is down under fail-on down, and not under never", async () => {
+    const url = await serve({ "qwen2.5:7b": "error", "phi3:3.8b": "empty" });
+    const ws = chainFile(SPEC_CHAIN.map((entry) => entry.model));
+    const down = await runAction("model-chain", {
+      inputs: { config: "model-chain.json", url },
+      workspace: ws,
+    });
+    expect(down.code).toBe(1);
+    expect(down.stdout).toContain(
+      "Error: model-chain: model chain is down: none of the 4 models answered (fail-on: down)",
+    );
+    expect(down.outputs["active-model"]).toBe("");
+    expect(down.outputs.healthy).toBe("[]");
+    expect(report(down.outputs).map((entry) => entry.error)).toEqual([
+      "not installed (ollama pull hermes4:14b)",
+      "Ollama answered 500: llama runner process has terminated: signal: killed",
+      "empty reply",
+      "not installed (ollama pull gemma3:1b)",
+    ]);
+    const never = await runAction("model-chain", {
+      inputs: { config: "model-chain.json", url, "fail-on": "never" },
+      workspace: ws,
+    });
+    expect(never.code).toBe(0);
+    expect(never.outputs["active-model"]).toBe("");
+    expect(never.stdout).toContain("model chain is down: none of the 4 models answered");
+  });
+
+  it("fails on one failing model under fail-on degraded", async () => {
+    const url = await serve({
+      "hermes4:14b": "ok",
+      "qwen2.5:7b": "error",
+      "phi3:3.8b": "ok",
+      "gemma3:1b": "ok",
+    });
+    const ws = chainFile({ chain: SPEC_CHAIN });
+    const degraded = await runAction("model-chain", {
+      inputs: { config: "model-chain.json", url, "fail-on": "degraded" },
+      workspace: ws,
+    });
+    expect(degraded.code).toBe(1);
+    expect(degraded.outputs["active-model"]).toBe("hermes4:14b");
+    expect(degraded.stdout).toContain("model chain is degraded: 1 of 4 models failed (qwen2.5:7b)");
+    const down = await runAction("model-chain", {
+      inputs: { config: "model-chain.json", url, "fail-on": "down" },
+      workspace: ws,
+    });
+    expect(down.code).toBe(0);
+  });
+
+  it("cuts a hanging model off at the configured timeout and still reports the rest of the chain", async () => {
+    const url = await serve({ "stuck:14b": "hang", "phi3:3.8b": "ok", "gemma3:1b": "ok" });
+    const ws = chainFile(["stuck:14b", "phi3:3.8b", "gemma3:1b"]);
+    const started = performance.now();
+    const run = await runAction("model-chain", {
+      inputs: { config: "model-chain.json", url, timeout: "1s" },
+      workspace: ws,
+    });
+    const elapsed = performance.now() - started;
+    expect(run.code).toBe(0);
+    expect(report(run.outputs).map((entry) => [entry.model, entry.ok, entry.error])).toEqual([
+      ["stuck:14b", false, "no answer within 1s (timeout)"],
+      ["phi3:3.8b", true, null],
+      ["gemma3:1b", true, null],
+    ]);
+    expect(run.outputs["active-model"]).toBe("phi3:3.8b");
+    expect(elapsed).toBeGreaterThanOrEqual(1_000);
+    // Generous bound: the hang costs the timeout, not the 120s default.
+    expect(elapsed).toBeLessThan(15_000);
+  });
+
+  it("fails within seconds on an unreachable server, naming the URL", async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const started = performance.now();
+    const run = await runAction("model-chain", {
+      inputs: { config: "model-chain.json", url },
+      workspace: chainFile(["phi3:3.8b"]),
+    });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`Error: model-chain: Ollama at ${url} is unreachable: connect ECONNREFUSED`);
+    expect(report(run.outputs)).toEqual([
+      expect.objectContaining({
+        model: "phi3:3.8b",
+        available: false,
+        ok: false,
+        error: "server unreachable",
+      }),
+    ]);
+  });
+
+  it("fails a garbage reply on the expected-answer check", async () => {
+    const url = await serve({ "phi3:3.8b": "garbage", "gemma3:1b": "ok" });
+    const ws = workspace({
+      ".gitea/fleet.yml": [
+        "models:",
+        "  prompt: 'Reply with the single word: pong'",
+        "  expect: pong",
+        "  chain:",
+        "    - { model: phi3:3.8b, role: primary }",
+        "    - { model: gemma3:1b, role: last-resort }",
+      ].join("\n"),
+    });
+    const run = await runAction("model-chain", { inputs: { url, "fail-on": "degraded" }, workspace: ws });
+    expect(run.code).toBe(1);
+    const [phi3, gemma] = report(run.outputs);
+    expect(phi3?.ok).toBe(false);
+    expect(phi3?.available).toBe(true);
+    expect(phi3?.error).toMatch(/^reply ".*" does not contain "pong"$/);
+    expect(phi3?.tokens_per_s).toBeGreaterThan(0);
+    expect(gemma?.ok).toBe(true);
+  });
+
+  it("rejects a bad chain file as a config error naming file:line:col, before any request", async () => {
+    const url = await serve({ "phi3:3.8b": "ok" });
+    const ws = workspace({
+      "model-chain.json": '{\n  "chain": [\n    {"model": "phi3:3.8b", "rol": "primary"}\n  ]\n}\n',
+    });
+    const run = await runAction("model-chain", {
+      inputs: { config: "model-chain.json", url },
+      workspace: ws,
+    });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(
+      'Error: model-chain: model-chain.json:3:28: chain[0].rol: unknown key "rol"',
+    );
+    expect(run.outputs.report).toBe("");
+    expect(sandbox!.requests).toEqual([]);
+  });
+
+  it("honours OLLAMA_HOST (a bare host:port, as the ollama CLI takes it) and the config's timeout", async () => {
+    const url = await serve({ "phi3:3.8b": "ok" });
+    const ws = workspace({ ".gitea/fleet.yml": "models:\n  chain: [phi3:3.8b]\n  timeout: 30s\n" });
+    const run = await runAction("model-chain", {
+      workspace: ws,
+      env: { OLLAMA_HOST: url.replace("http://", "") },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Checking 1 models at ${url} (timeout 30s each; config .gitea/fleet.yml)`);
+    expect(run.outputs["active-model"]).toBe("phi3:3.8b");
+  });
+
+  it("prefers the url input over the config's models.url", async () => {
+    const url = await serve({ "gemma3:1b": "ok" });
+    const ws = workspace({
+      ".gitea/fleet.yml": `models:\n  url: http://127.0.0.1:${await closedPort()}\n  chain: [gemma3:1b]\n`,
+    });
+    const run = await runAction("model-chain", { inputs: { url }, workspace: ws });
+    expect(run.code).toBe(0);
+    expect(run.outputs["active-model"]).toBe("gemma3:1b");
+  });
+});
