@@ -207,6 +207,8 @@ describe("editing issues", () => {
     const readOnly = await call("PATCH", "/repos/org/app/issues/5", { body: { assignees: ["reader"] } });
     expect(readOnly.status).toBe(500);
     expect((readOnly.json() as { message: string }).message).toBe("");
+    const org = await call("PATCH", "/repos/org/app/issues/5", { body: { assignees: ["org"] } });
+    expect(org.status).toBe(500);
     const admin = await call("PATCH", "/repos/org/app/issues/5", {
       token: "token-siteadmin",
       body: { assignees: ["reader"] },
@@ -409,6 +411,9 @@ describe("activity feeds", () => {
   it("mixes watched repositories' activity into a user feed unless only-performed-by=true", async () => {
     const trap = await call("GET", "/users/agent-a/activities/feeds?limit=50");
     expect(Number(trap.headers.get("x-total-count"))).toBe(121);
+    sandbox.addActivity({ repo: "org/feed", user: "agent-b", opType: "commit_repo", created: NOW });
+    const grown = await call("GET", "/users/agent-a/activities/feeds?limit=50");
+    expect(grown.headers.get("x-total-count")).toBe("122");
     const own = await call("GET", "/users/agent-a/activities/feeds?only-performed-by=true&limit=50");
     expect(own.headers.get("x-total-count")).toBe("1");
     expect((own.json() as { act_user: { login: string } }[])[0]!.act_user.login).toBe("agent-a");

@@ -164,7 +164,7 @@ function updateAssignees(store: Store, issue: IssueRec, doer: UserRec, logins: s
   const wanted: UserRec[] = [];
   for (const login of new Set(logins)) {
     const user = store.user(login);
-    if (!user || user.org) throw internal(`user does not exist [uid: 0, name: ${login}]`);
+    if (!user) throw internal(`user does not exist [uid: 0, name: ${login}]`);
     if (!wanted.includes(user)) wanted.push(user);
   }
   for (const current of [...issue.assignees]) {
@@ -172,7 +172,8 @@ function updateAssignees(store: Store, issue: IssueRec, doer: UserRec, logins: s
   }
   for (const user of wanted) {
     if (issue.assignees.includes(user)) continue;
-    if (!store.canWrite(user, issue.repo)) {
+    // An organization is a user row in Gitea but never assignable (CanBeAssigned).
+    if (user.org || !store.canWrite(user, issue.repo)) {
       throw internal(`user doesn't have access to repo [user_id: ${user.id}, repo_name: ${issue.repo.name}]`);
     }
     toggleAssignee(store, issue, doer, user, at);

@@ -31,6 +31,8 @@ export class Store {
   readonly tokens = new Map<string, UserRec>();
   readonly repos = new Map<string, RepoRec>();
   private ids = { user: 0, repo: 0, issue: 0, event: 0, activity: 0, label: 0 };
+  /** Unfiltered feeds already merged, valid until the next activity (paging one is then cheap). */
+  private inboxes = new Map<UserRec, { version: number; list: ActivityRec[] }>();
 
   constructor(readonly clock: () => Date) {}
 
@@ -132,6 +134,7 @@ export class Store {
   watch(user: UserRec, repo: RepoRec): void {
     user.watching.add(repo);
     repo.watchers.add(user);
+    this.inboxes.delete(user);
   }
 
   repo(fullName: string): RepoRec | undefined {
@@ -215,6 +218,8 @@ export class Store {
    * watch (Gitea writes a row per watcher). Built on demand: only the trap path needs it.
    */
   inbox(user: UserRec): ActivityRec[] {
+    const cached = this.inboxes.get(user);
+    if (cached?.version === this.ids.activity) return cached.list;
     const seen = new Set<ActivityRec>(user.own);
     const merged = [...user.own];
     for (const repo of user.watching) {
@@ -225,7 +230,9 @@ export class Store {
         }
       }
     }
-    return merged.sort((a, b) => a.created - b.created || a.id - b.id);
+    merged.sort((a, b) => a.created - b.created || a.id - b.id);
+    this.inboxes.set(user, { version: this.ids.activity, list: merged });
+    return merged;
   }
 }
 
