@@ -17,10 +17,12 @@ export interface ModelReportEntry {
   tokens_per_s?: number | null;
 }
 
+/** A chain check: model-chain's ChainReport fits as it is. */
 export interface ModelChainReport {
-  /** First model in chain order that answered; null when none did. */
+  /** First model in chain order that answered; null or undefined when none did. */
   activeModel: string | null | undefined;
-  report: readonly ModelReportEntry[];
+  /** Every chain model, in chain order. */
+  models: readonly ModelReportEntry[];
 }
 
 /**
@@ -31,7 +33,7 @@ export interface ModelChainReport {
  */
 export function applyModelReport(state: FleetState, report: ModelChainReport, nowMs: number): string[] {
   const active = report.activeModel ?? null;
-  const chain: ModelStatus[] = report.report.map((entry) => ({
+  const chain: ModelStatus[] = report.models.map((entry) => ({
     model: entry.model,
     role: entry.role,
     available: entry.available,

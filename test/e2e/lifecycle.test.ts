@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/config.js";
+import { ForgeClient } from "../../src/forge/client.js";
 import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
+import { readAgentStates } from "../../src/state/agents.js";
 import { parseState } from "../../src/state/document.js";
+import { commitModelReport } from "../../src/state/models.js";
 import type { FleetState } from "../../src/state/schema.js";
 import { type ActionRun, runAction } from "../harness/action.js";
 
@@ -269,5 +273,62 @@ describe("lifecycle action, end to end", () => {
     expect(run.stdout).toMatch(/ezra: active since/);
     expect(JSON.parse(run.outputs.state!).agents.ezra.state).toBe("active");
     expect(current.sandbox.requests.every((request) => request.method === "GET")).toBe(true);
+  });
+
+  it("lets delegate read agent states and model-chain commit its report through the same store", async () => {
+    const current = await start(["ezra", "timmy"]);
+    const forge = new ForgeClient({ baseUrl: current.apiUrl, token: () => current.token, retryDelayMs: 1 });
+    const config = await loadConfig({
+      path: ".gitea/fleet.yml",
+      workspace: "/nonexistent",
+      readRemote: async (path) => (await forge.readFile("org/fleet", path))?.text,
+    });
+    expect(await readAgentStates(forge, "org/fleet", config)).toBeUndefined();
+
+    await lifecycle(current, { command: "retire", agent: "timmy" });
+    expect(await readAgentStates(forge, "org/fleet", config)).toEqual(new Map([["timmy", "retired"]]));
+
+    const report = {
+      activeModel: "phi3:3.8b",
+      models: [
+        {
+          model: "hermes4:14b",
+          role: "primary",
+          available: false,
+          ok: false,
+          error: "not installed",
+          load_ms: null,
+        },
+        {
+          model: "phi3:3.8b",
+          role: "fallback",
+          available: true,
+          ok: true,
+          error: null,
+          load_ms: 900,
+          tokens_per_s: 40,
+        },
+      ],
+    };
+    const commits = stateCommits(current).length;
+    expect(await commitModelReport(forge, "org/fleet", config, report)).toMatchObject({
+      changed: true,
+      committed: true,
+    });
+    expect(stateCommits(current)).toHaveLength(commits + 1);
+    expect(stateCommits(current).at(-1)?.message).toBe(
+      "model-chain: active model none -> phi3:3.8b (1/2 healthy) [skip ci]",
+    );
+    expect(current.sandbox.file("org/fleet", DASHBOARD)?.text).toContain("Active model: **`phi3:3.8b`**");
+    expect(stateOf(current).agents.timmy?.state).toBe("retired");
+
+    // Same outcome, other timings: nothing to commit.
+    const again = { ...report, models: report.models.map((model) => ({ ...model, load_ms: 1234 })) };
+    expect(await commitModelReport(forge, "org/fleet", config, again)).toMatchObject({
+      changed: false,
+      committed: false,
+    });
+    expect(stateCommits(current)).toHaveLength(commits + 1);
+    expect(current.sandbox.violations).toEqual([]);
   });
 });

@@ -280,7 +280,7 @@ describe("stores and the update loop", () => {
 describe("model report", () => {
   const report = {
     activeModel: "phi3:3.8b",
-    report: [
+    models: [
       {
         model: "hermes4:14b",
         role: "primary",
@@ -315,7 +315,7 @@ describe("model report", () => {
       ],
     });
     const text = serializeState(state);
-    const later = { ...report, report: report.report.map((entry) => ({ ...entry, load_ms: 999 })) };
+    const later = { ...report, models: report.models.map((entry) => ({ ...entry, load_ms: 999 })) };
     expect(applyModelReport(state, later, Date.parse(T0) + 3_600_000)).toEqual([]);
     expect(serializeState(state)).toBe(text);
   });
@@ -325,7 +325,7 @@ describe("model report", () => {
     applyModelReport(state, report, Date.parse(T0));
     const down = {
       activeModel: null,
-      report: report.report.map((entry) => ({ ...entry, ok: false, error: "500" })),
+      models: report.models.map((entry) => ({ ...entry, ok: false, error: "500" })),
     };
     expect(applyModelReport(state, down, Date.parse(T0) + 60_000)).toEqual([
       "active model phi3:3.8b -> none (0/2 healthy)",
