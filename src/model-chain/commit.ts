@@ -1,8 +1,9 @@
-// The seam to the fleet state (built by the lifecycle job in src/state): model-chain only
-// calls it, with this signature, when the `commit` input is true.
+// The seam to the fleet state (src/state, built with the lifecycle job): model-chain calls it
+// only when the `commit` input is true; tests swap it through run()'s deps.
 import type { Reporter } from "../action/reporter.js";
 import type { FleetConfig } from "../config/config.js";
 import type { ForgeClient } from "../forge/client.js";
+import { commitModelReport as commitToState } from "../state/index.js";
 import type { ChainReport } from "./report.js";
 
 export interface ModelReportCommit {
@@ -15,8 +16,11 @@ export interface ModelReportCommit {
   reporter: Reporter;
 }
 
-/** Records the report in the fleet state (one commit, none when nothing changed). */
+/** Records the report in the fleet state (one commit, none when the outcome is unchanged). */
 export type CommitModelReport = (commit: ModelReportCommit) => Promise<{ changed: boolean }>;
 
-/** Not available until src/state provides it: `commit: true` then fails as a usage error. */
-export const commitModelReport: CommitModelReport | undefined = undefined;
+/** Through the lifecycle state store: same file, same single-commit and concurrency rules. */
+export const commitModelReport: CommitModelReport = async ({ forge, repo, config, report, reporter }) => {
+  const { changed } = await commitToState(forge, repo, config, report, { reporter });
+  return { changed };
+};

@@ -45,7 +45,7 @@ Exit codes: 0 ok, 1 the check failed under --fail-on (or the server is unreachab
 
 /** What run() uses from outside, so tests and the CLI can swap it. */
 export interface ModelChainDeps {
-  commitModelReport: CommitModelReport | undefined;
+  commitModelReport: CommitModelReport;
   ollama: (url: string, io: JobIO) => OllamaApi;
 }
 
@@ -98,11 +98,6 @@ export async function run(io: JobIO = actionIO(), deps: Partial<ModelChainDeps> 
     if (options.token) reporter.setSecret(options.token);
     const apiUrl = options.apiUrl ?? context.apiUrl;
     if (options.commit) {
-      if (!use.commitModelReport) {
-        throw new InputError(
-          "input 'commit' is true, but writing the report into the fleet state is not available yet in this version: set commit to false",
-        );
-      }
       if (!options.token || !apiUrl || !context.repository) {
         throw new InputError(
           "input 'commit' is true: it needs 'token', 'api-url' (or GITHUB_API_URL) and GITHUB_REPOSITORY",
@@ -141,11 +136,9 @@ export async function run(io: JobIO = actionIO(), deps: Partial<ModelChainDeps> 
     await reporter.summary(renderSummary(report, options.failOn));
 
     // Recorded whatever the verdict: a chain that is down is exactly what the dashboard must show.
-    if (options.commit && use.commitModelReport && forge && repo) {
-      const { changed } = await use.commitModelReport({ forge, repo, config, report, reporter });
-      reporter.info(
-        changed ? "Fleet state updated with the chain report." : "Fleet state already up to date.",
-      );
+    if (options.commit && forge && repo) {
+      // The store logs what it committed, or that the outcome is unchanged and nothing was.
+      await use.commitModelReport({ forge, repo, config, report, reporter });
     }
 
     const outcome = verdict(report, options.failOn);

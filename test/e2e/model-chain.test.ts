@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ModelReport } from "../../src/model-chain/report.js";
+import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
 import { type BehaviourSpec, OllamaSandbox } from "../../src/sandbox/ollama/index.js";
+import { parseState } from "../../src/state/document.js";
 import { runAction } from "../harness/action.js";
 
 const SPEC_CHAIN = [
@@ -263,5 +265,52 @@ describe("model-chain action", () => {
     const run = await runAction("model-chain", { inputs: { url }, workspace: ws });
     expect(run.code).toBe(0);
     expect(run.outputs["active-model"]).toBe("gemma3:1b");
+  });
+
+  it("commits the outcome into the fleet state once, reading the config without a checkout", async () => {
+    const url = await serve({
+      "hermes4:14b": "missing",
+      "qwen2.5:7b": "error",
+      "phi3:3.8b": "ok",
+      "gemma3:1b": "ok",
+    });
+    const gitea = new GiteaSandbox();
+    try {
+      const { token } = gitea.addUser("fleet-bot");
+      gitea.addRepo("org/fleet", { collaborators: { "fleet-bot": "write" } });
+      const chain = SPEC_CHAIN.map((entry) => `    - { model: ${entry.model}, role: ${entry.role} }`).join(
+        "\n",
+      );
+      gitea.putFile("org/fleet", ".gitea/fleet.yml", `models:\n  url: ${url}\n  chain:\n${chain}\n`);
+      const { apiUrl } = await gitea.start();
+      const check = () =>
+        runAction("model-chain", {
+          inputs: { commit: "true" },
+          github: { token, api_url: apiUrl },
+          env: { GITHUB_REPOSITORY: "org/fleet" },
+          workspace: workspace({}),
+        });
+      const first = await check();
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain("config org/fleet:.gitea/fleet.yml");
+      const stateCommits = () =>
+        gitea.commits("org/fleet").filter((commit) => commit.files.includes(".fleet/state.json"));
+      expect(stateCommits()).toHaveLength(1);
+      expect(stateCommits()[0]!.message).toMatch(/\[skip ci\]$/);
+      const state = parseState(".fleet/state.json", gitea.file("org/fleet", ".fleet/state.json")!.text);
+      expect(state.models?.active).toBe("phi3:3.8b");
+      expect(state.models?.chain.map((model) => [model.model, model.ok])).toEqual([
+        ["hermes4:14b", false],
+        ["qwen2.5:7b", false],
+        ["phi3:3.8b", true],
+        ["gemma3:1b", true],
+      ]);
+      // Same outcome, other timings: nothing to commit.
+      const second = await check();
+      expect(second.code).toBe(0);
+      expect(stateCommits()).toHaveLength(1);
+    } finally {
+      await gitea.close();
+    }
   });
 });
