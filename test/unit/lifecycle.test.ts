@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/action/inputs.js";
 import type { Issue } from "../../src/forge/types.js";
 import { applyAgentCommand, type CommandContext } from "../../src/lifecycle/commands.js";
+import { help } from "../../src/lifecycle/main.js";
 import {
   applyMonitor,
   type MonitorContext,
@@ -10,10 +11,12 @@ import {
 } from "../../src/lifecycle/monitor.js";
 import { readOptions } from "../../src/lifecycle/options.js";
 import { mapLimit } from "../../src/lifecycle/pool.js";
+import { ACTION_INPUTS, ACTION_OUTPUTS, LifecycleInput } from "../../src/names.js";
 import { emptyState, serializeState } from "../../src/state/document.js";
 import { IllegalTransitionError } from "../../src/state/errors.js";
 import { addAgent } from "../../src/state/machine.js";
 import type { FleetState, SignOfLife } from "../../src/state/schema.js";
+import { readActionYml } from "../harness/action.js";
 
 const NOW_MS = Date.parse("2025-03-02T12:00:00Z");
 const HOUR = 3_600_000;
@@ -65,6 +68,20 @@ function observations(
 ): Observations {
   return { seen: new Map(Object.entries(seen)), issues };
 }
+
+describe("action.yml", () => {
+  it("declares exactly the inputs and outputs of names.ts, passes each input through env, and --help lists them", () => {
+    const action = readActionYml("lifecycle");
+    expect(Object.keys(action.inputs ?? {}).sort()).toEqual([...ACTION_INPUTS.lifecycle].sort());
+    expect(Object.keys(action.outputs ?? {}).sort()).toEqual([...ACTION_OUTPUTS.lifecycle].sort());
+    const step = action.runs.steps[0]!;
+    for (const input of Object.values(LifecycleInput)) {
+      expect(step.env?.[`INPUT_${input.toUpperCase().replace(/-/g, "_")}`]).toBe(`\${{ inputs.${input} }}`);
+      expect(help).toContain(`--${input} `);
+    }
+    expect(step.run).not.toMatch(/\$\{\{/);
+  });
+});
 
 describe("options", () => {
   it("defaults to monitor and dry-run false", () => {
