@@ -135,6 +135,20 @@ describe("lifecycle action, end to end", () => {
     expect(sandbox.violations).toEqual([]);
   });
 
+  it("does not take other people's work in repos an agent watches for the agent's sign of life", async () => {
+    const current = await start(["timmy"]);
+    const { sandbox } = current;
+    sandbox.addRepo("org/side", { collaborators: { timmy: "write", alice: "write" } });
+    sandbox.addActivity({ repo: "org/side", user: "timmy", opType: "commit_repo", created: ago(30 * HOUR) });
+    sandbox.addActivity({ repo: "org/side", user: "alice", opType: "comment_issue", created: ago(HOUR) });
+    const run = await lifecycle(current);
+    expect(run.code, log(run)).toBe(0);
+    expect(JSON.parse(run.outputs.idle!)).toEqual(["timmy"]);
+    expect(stateOf(current).agents.timmy?.lastSeen).toMatchObject({ source: "commit_repo in org/side" });
+    const userFeeds = sandbox.requests.filter((request) => request.path === "/users/timmy/activities/feeds");
+    expect(userFeeds.map((request) => request.query["only-performed-by"])).toEqual(["true"]);
+  });
+
   it("refuses to deploy a retired agent, naming agent, state and allowed moves, and writes nothing", async () => {
     const current = await start(["ezra"]);
     for (const command of ["provision", "deploy", "retire"]) {
