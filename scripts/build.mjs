@@ -1,5 +1,5 @@
 // Bundles each entry point with ncc into dist/<name>/index.js (one bundle per action, plus the CLI).
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ncc from "@vercel/ncc";
@@ -22,7 +22,9 @@ for (const [name, entry] of Object.entries(entries)) {
     quiet: true,
     target: "es2022",
   });
-  const out = join(root, "dist", name);
+  // Written beside, then swapped in: a test running meanwhile never sees half a bundle.
+  const final = join(root, "dist", name);
+  const out = join(root, "dist", `.${name}.${process.pid}`);
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const banner = name === "cli" ? "#!/usr/bin/env node\n" : "";
@@ -33,5 +35,7 @@ for (const [name, entry] of Object.entries(entries)) {
   }
   // ESM bundles: the folder says so, whatever package.json is beside the action.
   await writeFile(join(out, "package.json"), '{ "type": "module" }\n');
+  await rm(final, { recursive: true, force: true });
+  await rename(out, final);
   console.log(`dist/${name}/index.js ${(Buffer.byteLength(code) / 1024).toFixed(0)} KiB`);
 }

@@ -8,7 +8,7 @@ import * as core from "@actions/core";
 export interface Reporter {
   info(line: string): void;
   warning(line: string): void;
-  /** An annotation where the forge shows them; callers also `info` the message. */
+  /** A failure a person must read: a plain log line, and an annotation where the forge shows them. */
   error(line: string): void;
   debug(line: string): void;
   setOutput(name: string, value: string): void;
@@ -20,7 +20,11 @@ export interface Reporter {
 export const actionsReporter: Reporter = {
   info: (line) => core.info(line),
   warning: (line) => core.warning(line),
-  error: (line) => core.error(line),
+  error(line) {
+    // Gitea shows no annotations: the plain line is what a person reads in the log.
+    core.info(`Error: ${line}`);
+    core.error(line);
+  },
   debug: (line) => core.debug(line),
   setOutput: (name, value) => core.setOutput(name, value),
   async summary(markdown) {

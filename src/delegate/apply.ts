@@ -1,4 +1,4 @@
-import type { ForgeClient } from "../forge/client.js";
+import { DEFAULT_RETRIES, type ForgeClient } from "../forge/client.js";
 import { ForgeError } from "../forge/errors.js";
 import type { Issue } from "../forge/types.js";
 import { hasMarker } from "./comment.js";
@@ -70,7 +70,7 @@ export async function commentOnce(
   number: number,
   body: string,
   knownComments: number,
-  attempts = 4,
+  attempts = DEFAULT_RETRIES + 1,
 ): Promise<"posted" | "already"> {
   if (knownComments > 0 && hasMarker(await forge.listComments(repo, number))) return "already";
   for (let attempt = 1; ; attempt++) {

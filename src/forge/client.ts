@@ -15,7 +15,7 @@ export interface ForgeClientOptions {
   timeoutMs?: number;
   /** Retries of a request that is safe to repeat. */
   retries?: number;
-  /** First retry delay in ms; doubles each time, with jitter. */
+  /** First retry delay in ms; doubles each time (capped at 10 s), with jitter. */
   retryDelayMs?: number;
   /** Items per page asked for; the server may clamp it (Gitea: 50 by default). */
   pageSize?: number;
@@ -26,6 +26,13 @@ export interface ForgeClientOptions {
 
 /** Gateways in front of forges answer these while the forge restarts; ofetch reports a network failure or timeout as 500. */
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
+
+/**
+ * Six retries (seven attempts): a proxy answering 502 to one request in five still fails a
+ * request only about once in 80,000; with the 10 s cap the wait stays under a minute.
+ */
+export const DEFAULT_RETRIES = 6;
+const MAX_RETRY_DELAY_MS = 10_000;
 
 export interface Page<T> {
   items: T[];
@@ -49,7 +56,7 @@ export class ForgeClient {
   constructor(private readonly options: ForgeClientOptions) {
     this.flavor = options.flavor ?? "gitea";
     this.pageSize = options.pageSize ?? (this.flavor === "github" ? 100 : 50);
-    this.retries = options.retries ?? 3;
+    this.retries = options.retries ?? DEFAULT_RETRIES;
     const firstDelay = options.retryDelayMs ?? 500;
     const retries = this.retries;
     this.fetcher = ofetch.create({
@@ -58,7 +65,7 @@ export class ForgeClient {
       retryStatusCodes: RETRY_STATUSES,
       retryDelay: (context: FetchContext) => {
         const attempt = retries - (typeof context.options.retry === "number" ? context.options.retry : 0);
-        return Math.round(firstDelay * 2 ** attempt * (0.5 + Math.random()));
+        return Math.round(Math.min(firstDelay * 2 ** attempt, MAX_RETRY_DELAY_MS) * (0.5 + Math.random()));
       },
       ...(options.fetch ? { fetch: options.fetch } : {}),
       onRequest: (context) => {
@@ -88,6 +95,8 @@ export class ForgeClient {
       query?: Record<string, string | number | boolean | undefined>;
       body?: unknown;
       retry?: boolean;
+      /** Statuses worth retrying for this request, when not the default list. */
+      retryStatuses?: number[];
     } = {},
   ): Promise<{ data: T; headers: Headers }> {
     const safe = init.retry ?? (method === "GET" || method === "PUT");
@@ -95,6 +104,7 @@ export class ForgeClient {
       method,
       query: init.query,
       retry: safe ? this.retries : 0,
+      ...(init.retryStatuses ? { retryStatusCodes: init.retryStatuses } : {}),
       ...(init.body === undefined ? {} : { body: init.body as Record<string, unknown> }),
     };
     try {
@@ -177,11 +187,16 @@ export class ForgeClient {
     return this.get<Issue>(`/repos/${enc(owner)}/${enc(name)}/issues/${number}`);
   }
 
-  /** Replaces the assignee set; repeating it is harmless, so it is retried. */
+  /**
+   * Replaces the assignee set; repeating it is harmless, so it is retried, except on 500:
+   * Gitea's answer for an agent who cannot be assigned, which no retry will change.
+   */
   async setAssignees(repo: string, number: number, assignees: string[]): Promise<Issue> {
     const { owner, name } = parseRepo(repo);
     const path = `/repos/${enc(owner)}/${enc(name)}/issues/${number}`;
-    return (await this.request<Issue>("PATCH", path, { body: { assignees }, retry: true })).data;
+    const retryStatuses = RETRY_STATUSES.filter((status) => status !== 500);
+    return (await this.request<Issue>("PATCH", path, { body: { assignees }, retry: true, retryStatuses }))
+      .data;
   }
 
   /** Gitea does not paginate issue comments. */
