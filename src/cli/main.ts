@@ -30,6 +30,10 @@ Every command takes the inputs of its action as --flags, plus --help.
 The token comes from --token or ${TOKEN_ENV}; the forge API from --api-url or GITHUB_API_URL.
 Add --json to print the outputs as one JSON object on stdout (the log then goes to stderr).`;
 
+function commandHelp(name: ActionName, job: Job): string {
+  return `Usage: fleet ${name} [options]\n\n${job.help}\n  --json  print the outputs as one JSON object on stdout`;
+}
+
 export interface CliStreams {
   out: (text: string) => void;
   err: (text: string) => void;
@@ -85,11 +89,11 @@ export async function main(
   try {
     ({ values } = parseArgs({ args: [...rest], options, allowPositionals: false, strict: true }));
   } catch (error) {
-    streams.err(`fleet ${name}: ${(error as Error).message}\n\n${job.help}\n`);
+    streams.err(`fleet ${name}: ${(error as Error).message}\n\n${commandHelp(name, job)}\n`);
     return ExitCode.usage;
   }
   if (values.help) {
-    streams.out(`${job.help}\n`);
+    streams.out(`${commandHelp(name, job)}\n`);
     return ExitCode.ok;
   }
   const inputs: InputSource = (input) => {

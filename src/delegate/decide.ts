@@ -1,9 +1,8 @@
 import type { FleetConfig } from "../config/config.js";
 import type { Issue } from "../forge/types.js";
+import { UNAVAILABLE_STATES } from "../state/agents.js";
+import type { AgentState } from "../state/schema.js";
 import { type AgentScore, scoreAgents } from "./score.js";
-
-/** Lifecycle states in which an agent gets no new work. */
-export const UNAVAILABLE_STATES: ReadonlySet<string> = new Set(["retired", "idle"]);
 
 /** Why an issue is left alone, or undefined when it may be delegated. */
 export function skipReason(issue: Issue, config: FleetConfig): string | undefined {
@@ -40,7 +39,7 @@ export function rankAgents(
   const candidates = scores.filter((entry) => {
     if (entry.score <= config.delegation.minScore) return false;
     const state = agentStates.get(entry.agent);
-    if (state && UNAVAILABLE_STATES.has(state)) {
+    if (state && UNAVAILABLE_STATES.has(state as AgentState)) {
       unavailable.push({ agent: entry.agent, state });
       return false;
     }
@@ -120,7 +119,7 @@ export function pickAgent(
   if (fallback === undefined)
     return { agent: undefined, score: 0, matched: [], reason: `${noMatch}, no fallback set` };
   const state = agentStates.get(fallback);
-  if (state && UNAVAILABLE_STATES.has(state)) {
+  if (state && UNAVAILABLE_STATES.has(state as AgentState)) {
     return {
       agent: undefined,
       score: 0,

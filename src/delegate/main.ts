@@ -5,9 +5,9 @@ import { actionIO, ExitCode, type JobIO } from "../action/io.js";
 import { loadConfig } from "../config/config.js";
 import type { ForgeClient } from "../forge/client.js";
 import { DelegateOutput } from "../names.js";
+import { readAgentStates } from "../state/agents.js";
 import { type DelegateJob, type DelegateResult, delegateIssue, status, sweep } from "./delegate.js";
 import { readDelegateOptions } from "./options.js";
-import { loadAgentStates } from "./states.js";
 import { renderSummary } from "./summary.js";
 
 export const help = `fleet delegate: give each unassigned issue to the agent whose keywords score highest,
@@ -54,7 +54,8 @@ export async function run(io: JobIO = actionIO()): Promise<number> {
     const repos = config.repos ?? (home ? [home] : []);
     if (repos.length === 0)
       throw new Error("no repositories to watch: set `repos` in the config or run in a repository");
-    const agentStates = await loadAgentStates(forge, home, config, context.workspace);
+    // The lifecycle state is read from the repository, not a checkout: it may have moved since.
+    const agentStates = (home && (await readAgentStates(forge, home, config))) || new Map<string, string>();
     const job: DelegateJob = {
       forge,
       config,
