@@ -28,7 +28,7 @@ describe.each(ACTIONS)("actions/%s/action.yml", (name) => {
   });
 
   it("gives every forge action a token input defaulting to the job token", () => {
-    expect(action.inputs?.token?.default).toBe("${{ github.token }}");
+    expect(action.inputs?.token?.default).toBe(`\${{ github.token }}`);
   });
 
   it("never splices expressions into a script", () => {
