@@ -114,7 +114,9 @@ export function pickAgent(
   const noMatch =
     atCapacity.length > 0
       ? `every matching agent is at max-open (${atCapacity.join(", ")})`
-      : "no keyword matched";
+      : ranking.unavailable.length > 0
+        ? "no available agent matched"
+        : "no keyword matched";
   const fallback = config.delegation.fallback;
   if (fallback === undefined)
     return { agent: undefined, score: 0, matched: [], reason: `${noMatch}, no fallback set` };
