@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { run } from "../../src/model-chain/main.js";
 import { type BehaviourSpec, OllamaSandbox, sampleModels } from "../../src/sandbox/ollama/index.js";
+import { closedPort } from "../harness/files.js";
 import { benchIO, coldStart, figure, heading, ms } from "./util.js";
 
 const BUNDLE = resolve(import.meta.dirname, "../../dist/model-chain/index.js");
@@ -55,14 +56,6 @@ async function ratio(
   );
   figure(`${label}: overhead`, `${overhead.toFixed(0)} ms`);
   figure(`${label}: wall / inference`, `${(median.wall / median.inference).toFixed(3)}x`, "<= 1.10x");
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 /** Wall time until run() gives up on `url`, which must fail. */

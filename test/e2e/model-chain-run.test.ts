@@ -1,14 +1,12 @@
 // The model-chain job's run() in process (as the CLI calls it) against the Ollama sandbox:
 // cases the action test does not need a bundle for.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryReporter } from "../../src/action/reporter.js";
 import type { ModelReportCommit } from "../../src/model-chain/commit.js";
 import { help, run } from "../../src/model-chain/main.js";
 import type { ModelReport } from "../../src/model-chain/report.js";
 import { type BehaviourSpec, OllamaSandbox } from "../../src/sandbox/ollama/index.js";
+import { workspace } from "../harness/files.js";
 
 let sandbox: OllamaSandbox | undefined;
 
@@ -20,15 +18,6 @@ afterEach(async () => {
 async function serve(models: Record<string, BehaviourSpec>): Promise<string> {
   sandbox = new OllamaSandbox({ models });
   return (await sandbox.start()).url;
-}
-
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "fleet-model-chain-"));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
 }
 
 async function check(

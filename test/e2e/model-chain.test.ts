@@ -1,15 +1,12 @@
 // The model-chain action end to end: action.yml's step run for real with bash and the bundle,
 // against the Ollama sandbox on loopback.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ModelReport } from "../../src/model-chain/report.js";
 import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
 import { type BehaviourSpec, OllamaSandbox } from "../../src/sandbox/ollama/index.js";
 import { parseState } from "../../src/state/document.js";
 import { runAction } from "../harness/action.js";
+import { closedPort, workspace } from "../harness/files.js";
 
 const SPEC_CHAIN = [
   { model: "hermes4:14b", role: "primary" },
@@ -30,30 +27,12 @@ async function serve(models: Record<string, BehaviourSpec>): Promise<string> {
   return (await sandbox.start()).url;
 }
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "fleet-model-chain-"));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-
 function chainFile(chain: unknown): string {
   return workspace({ "model-chain.json": `${JSON.stringify(chain, null, 2)}\n` });
 }
 
 function report(outputs: Record<string, string>): ModelReport[] {
   return JSON.parse(outputs.report ?? "") as ModelReport[];
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 describe("model-chain action", () => {

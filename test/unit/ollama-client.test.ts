@@ -6,6 +6,7 @@ import { OllamaClient } from "../../src/ollama/client.js";
 import { isModelNotFound, isThinkUnsupported, OllamaError } from "../../src/ollama/errors.js";
 import type { ChatRequest } from "../../src/ollama/types.js";
 import { OllamaSandbox } from "../../src/sandbox/ollama/index.js";
+import { closedPort } from "../harness/files.js";
 
 let sandbox: OllamaSandbox;
 let client: OllamaClient;
@@ -33,15 +34,6 @@ const request = (model: string, extra: Partial<ChatRequest> = {}): ChatRequest =
   stream: false,
   ...extra,
 });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 async function rejection(promise: Promise<unknown>): Promise<OllamaError> {
   const error = await promise.then(
