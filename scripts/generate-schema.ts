@@ -4,5 +4,8 @@ import { z } from "zod";
 import { fleetConfigSchema } from "../src/config/schema.js";
 
 const schema = z.toJSONSchema(fleetConfigSchema, { io: "input", target: "draft-2020-12" });
-writeFileSync(new URL("../schema/fleet.schema.json", import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);
+writeFileSync(
+  new URL("../schema/fleet.schema.json", import.meta.url),
+  `${JSON.stringify(schema, null, 2)}\n`,
+);
 console.log("schema/fleet.schema.json written");
