@@ -16,7 +16,15 @@ async function explainAssignFailure(
   agent: string,
   error: unknown,
 ) {
-  if (!(error instanceof ForgeError) || error.status !== 500) return error;
+  if (!(error instanceof ForgeError)) return error;
+  if (error.status === 403) {
+    // Gitea's 403 here often has an empty body: say what it means.
+    return new Error(
+      `cannot assign ${repo}#${number} to ${agent}: the forge refused (403): the token needs write access to ${repo}'s issues`,
+      { cause: error },
+    );
+  }
+  if (error.status !== 500) return error;
   const assignable = await forge.listAssignees(repo).catch(() => undefined);
   if (assignable && !assignable.some((user) => user.login.toLowerCase() === agent.toLowerCase())) {
     return new Error(

@@ -25,7 +25,7 @@ export interface DelegateOptions {
 
 interface IssuePayload {
   action?: string;
-  issue?: { number?: number; pull_request?: unknown };
+  issue?: { number?: number; pull_request?: unknown; is_pull?: boolean };
   repository?: { full_name?: string };
 }
 
@@ -36,7 +36,9 @@ function eventTarget(context: RunContext): DelegateTarget {
   if (typeof number !== "number" || !repo) {
     throw new InputError("mode 'event' needs an issue event payload or the `issue` input");
   }
-  if (payload.issue?.pull_request) return { mode: "ignore", why: `${repo}#${number} is a pull request` };
+  // Gitea marks pull requests with `pull_request` (`is_pull` in some versions).
+  if (payload.issue?.pull_request || payload.issue?.is_pull)
+    return { mode: "ignore", why: `${repo}#${number} is a pull request` };
   const action = payload.action ?? "opened";
   if (!(DELEGATING_ACTIONS as readonly string[]).includes(action)) {
     return {

@@ -23,7 +23,9 @@ function escapeRegExp(text: string): string {
 export function keywordPattern(keyword: string): RegExp {
   const suffix =
     keyword.length >= 4 && /\p{L}$/u.test(keyword) ? "(?:s|es|ed|ing)?" : /\p{L}$/u.test(keyword) ? "s?" : "";
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(keyword)}${suffix}(?![\\p{L}\\p{N}_])`, "iu");
+  // A keyword of several words matches across any run of white space ("pull  request").
+  const words = keyword.trim().split(/\s+/).map(escapeRegExp).join("\\s+");
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${words}${suffix}(?![\\p{L}\\p{N}_])`, "iu");
 }
 
 const patternCache = new Map<string, RegExp>();

@@ -155,6 +155,50 @@ describe("delegate action, end to end", () => {
     expect(fleet.sandbox.comments("org/app", number)).toEqual([]);
   });
 
+  it("names the token's missing access on a 403, and an unassignable agent instead of a blank 500", async () => {
+    fleet = await startFleet({ issuesPerRepo: 0 });
+    const outsider = fleet.sandbox.addUser("outsider");
+    const number = fleet.sandbox.addIssue("org/app", { title: "deploy the server", poster: "alice" });
+    const forbidden = await delegate(fleet, {
+      token: outsider.token,
+      inputs: { issue: `org/app#${number}` },
+    });
+    expect(forbidden.code).toBe(1);
+    expect(forbidden.stdout).toContain(`cannot assign org/app#${number} to ezra: the forge refused (403)`);
+
+    // ezra loses write access: event mode hits Gitea's blank 500 and says who and where.
+    fleet.sandbox.addCollaborator("org/app", "ezra", "read");
+    const unassignable = await delegate(fleet, { inputs: { issue: `org/app#${number}` } });
+    expect(unassignable.code).toBe(1);
+    expect(unassignable.stdout).toContain("ezra is not an assignable user of org/app");
+    expect(fleet.sandbox.comments("org/app", number)).toEqual([]);
+
+    // A sweep checks every planned agent first and changes nothing.
+    fleet.sandbox.addIssue("org/infra", { title: "refactor the parser", poster: "alice" });
+    fleet.sandbox.resetRequests();
+    const sweep = await delegate(fleet);
+    expect(sweep.code).toBe(1);
+    expect(sweep.stdout).toContain(
+      "nothing was assigned: these agents cannot be assigned issues (no write access): ezra in org/app",
+    );
+    expect(writes(fleet)).toEqual([]);
+  });
+
+  it("gives no work to agents the lifecycle state marks idle or retired", async () => {
+    fleet = await startFleet({ issuesPerRepo: 0 });
+    const retire = await runAction("lifecycle", {
+      inputs: { command: "retire", agent: "ezra" },
+      github: { token: fleet.token, api_url: fleet.apiUrl },
+      env: { GITHUB_REPOSITORY: "org/fleet" },
+    });
+    expect(retire.code, retire.stdout + retire.stderr).toBe(0);
+    const number = fleet.sandbox.addIssue("org/app", { title: "deploy new server config", poster: "alice" });
+    const run = await delegate(fleet, { inputs: { issue: `org/app#${number}` } });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs.agent).toBe("timmy");
+    expect(run.stdout).toContain("no available agent matched: fallback agent; ezra is retired");
+  });
+
   it("treats shell-looking titles as data", async () => {
     fleet = await startFleet({ issuesPerRepo: 0 });
     const marker = join(tmpdir(), `fleet-injection-${process.pid}`);

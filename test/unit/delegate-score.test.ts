@@ -58,3 +58,13 @@ describe("keyword scoring", () => {
     expect(scores.ezra!.matched).toEqual(["deploy"]);
   });
 });
+
+describe("multi-word keywords", () => {
+  it("match across any white space, whole words only", () => {
+    const pattern = keywordPattern("pull request");
+    expect(pattern.test("a Pull\n  Request template")).toBe(true);
+    expect(pattern.test("two pull requests")).toBe(true);
+    expect(pattern.test("pull requestor")).toBe(false);
+    expect(pattern.test("pullrequest")).toBe(false);
+  });
+});
