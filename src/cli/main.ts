@@ -31,7 +31,14 @@ The token comes from --token or ${TOKEN_ENV}; the forge API from --api-url or GI
 Add --json to print the outputs as one JSON object on stdout (the log then goes to stderr).`;
 
 function commandHelp(name: ActionName, job: Job): string {
-  return `Usage: fleet ${name} [options]\n\n${job.help}\n  --json  print the outputs as one JSON object on stdout`;
+  return `Usage: fleet ${name} [options]
+
+${job.help}
+
+Common options:
+  --repository <o/n>  the fleet repository: config and state (default GITHUB_REPOSITORY)
+  --json              print the outputs as one JSON object on stdout (the log goes to stderr)
+  --help              this text`;
 }
 
 export interface CliStreams {

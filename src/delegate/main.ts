@@ -11,17 +11,17 @@ import { readDelegateOptions } from "./options.js";
 import { renderSummary } from "./summary.js";
 
 export const help = `fleet delegate: give each unassigned issue to the agent whose keywords score highest,
-comment why, and print who holds what.
+comment why, and print who holds how much open work.
 
 Options:
-  --mode auto|event|sweep|status  auto: event for issue events, sweep otherwise (default auto)
-  --issue N | owner/repo#N        delegate this one issue
-  --config PATH                   config file (default .gitea/fleet.yml; read from the repo when not local)
-  --repository owner/name         the repository whose config and state to use (default GITHUB_REPOSITORY)
-  --api-url URL                   forge API base, <server>/api/v1 on Gitea (default GITHUB_API_URL)
-  --token TOKEN                   forge token (default FLEET_TOKEN)
-  --dry-run                       decide and report, change nothing
-  --help                          this text`;
+  --mode <mode>       auto|event|sweep|status: auto is event for issue events, sweep otherwise (default auto)
+  --issue <ref>       delegate this one issue: N (in the fleet repository) or owner/repo#N
+  --config <path>     config file (default .gitea/fleet.yml; workspace, else the repository)
+  --dry-run           decide and report, change nothing
+  --api-url <url>     forge API base (<server>/api/v1 on Gitea; default GITHUB_API_URL)
+  --token <token>     forge token (or FLEET_TOKEN); needs issues write on the monitored repositories
+
+Exit codes: 0 ok, 1 a forge error or an assignee the forge did not record, 2 bad input or config.`;
 
 function retryDelay(env: NodeJS.ProcessEnv): number | undefined {
   const value = Number(env.FLEET_RETRY_DELAY_MS);

@@ -39,7 +39,6 @@ Options:
   --commit            write the result into the fleet state (needs --token or FLEET_TOKEN, and --api-url)
   --token <token>     forge token, for --commit and for reading the config from the repository
   --api-url <url>     forge API base (<server>/api/v1 on Gitea; default GITHUB_API_URL)
-  --help              this text
 
 Exit codes: 0 ok, 1 the check failed under --fail-on (or the server is unreachable), 2 bad input or config.`;
 
