@@ -77,10 +77,11 @@ export async function commentOnce(
   repo: string,
   number: number,
   body: string,
-  knownComments: number,
+  /** The comment count; undefined (a forge that does not say) means look. */
+  knownComments: number | undefined,
   attempts = DEFAULT_RETRIES + 1,
 ): Promise<"posted" | "already"> {
-  if (knownComments > 0 && hasMarker(await forge.listComments(repo, number))) return "already";
+  if (knownComments !== 0 && hasMarker(await forge.listComments(repo, number))) return "already";
   for (let attempt = 1; ; attempt++) {
     try {
       await forge.createComment(repo, number, body);

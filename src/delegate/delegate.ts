@@ -65,7 +65,7 @@ async function carryOut(job: DelegateJob, issue: Issue, repo: string, choice: Ch
   await assign(job.forge, repo, issue.number, choice.agent);
   if (!job.config.delegation.comment) return;
   const body = delegationComment(choice, job.config.delegation.skipLabels);
-  const outcome = await commentOnce(job.forge, repo, issue.number, body, issue.comments ?? 0);
+  const outcome = await commentOnce(job.forge, repo, issue.number, body, issue.comments);
   if (outcome === "already")
     job.log(`  ${repo}#${issue.number}: delegation comment already there, not posted again`);
 }

@@ -23,11 +23,6 @@ Options:
 
 Exit codes: 0 ok, 1 a forge error or an assignee the forge did not record, 2 bad input or config.`;
 
-function retryDelay(env: NodeJS.ProcessEnv): number | undefined {
-  const value = Number(env.FLEET_RETRY_DELAY_MS);
-  return env.FLEET_RETRY_DELAY_MS && Number.isFinite(value) ? value : undefined;
-}
-
 /** Reads inputs, runs the chosen mode, sets outputs. Returns the exit code. */
 export async function run(io: JobIO = actionIO()): Promise<number> {
   const { reporter } = io;
@@ -40,7 +35,7 @@ export async function run(io: JobIO = actionIO()): Promise<number> {
       return ExitCode.ok;
     }
     const forge: ForgeClient = createForge(
-      { apiUrl: options.apiUrl, token: options.token, retryDelayMs: retryDelay(io.env) },
+      { apiUrl: options.apiUrl, token: options.token, env: io.env },
       reporter,
     );
     const home = options.repository ?? (options.target.mode === "event" ? options.target.repo : undefined);

@@ -117,7 +117,10 @@ export async function run(io: JobIO = actionIO()): Promise<number> {
       throw new InputError(
         "no repository: GITHUB_REPOSITORY (the fleet repository holding the config and state) is not set",
       );
-    const forge = createForge({ apiUrl: options.apiUrl ?? context.apiUrl, token: options.token }, reporter);
+    const forge = createForge(
+      { apiUrl: options.apiUrl ?? context.apiUrl, token: options.token, env: io.env },
+      reporter,
+    );
     const config = await openConfig(forge, repo, options, context.workspace);
     const store = fleetStore(forge, repo, config, options.dryRun);
     const nowMs = Date.now();

@@ -105,7 +105,7 @@ export async function run(io: JobIO = actionIO(), deps: Partial<ModelChainDeps> 
     }
     // The forge is only needed to read a config that is not checked out, and to commit.
     let forge: ForgeClient | undefined;
-    if (options.token && apiUrl) forge = createForge({ apiUrl, token: options.token }, reporter);
+    if (options.token && apiUrl) forge = createForge({ apiUrl, token: options.token, env: io.env }, reporter);
     const repo = context.repository;
     const config = await loadConfig({
       path: options.configPath,
