@@ -17,8 +17,8 @@ async function explainAssignFailure(
   error: unknown,
 ) {
   if (!(error instanceof ForgeError)) return error;
-  if (error.status === 403) {
-    // Gitea's 403 here often has an empty body: say what it means.
+  if (error.status === 403 && !error.serverMessage) {
+    // Gitea's 403 for a caller who may not edit the issue has an empty body: say what it means.
     return new Error(
       `cannot assign ${repo}#${number} to ${agent}: the forge refused (403): the token needs write access to ${repo}'s issues`,
       { cause: error },

@@ -17,6 +17,7 @@ export function countWorkload(
   const agents = new Set(config.agents.map((agent) => agent.name));
   if (config.delegation.fallback) agents.add(config.delegation.fallback);
   const byAgent = new Map<string, Map<string, number>>([...agents].map((agent) => [agent, new Map()]));
+  const canonical = new Map([...agents].map((agent) => [agent.toLowerCase(), agent]));
   const unassigned = new Map<string, number>();
   for (const [repo, issues] of issuesByRepo) {
     unassigned.set(repo, 0);
@@ -25,7 +26,8 @@ export function countWorkload(
       const assignees = issue.assignees ?? [];
       if (assignees.length === 0) unassigned.set(repo, unassigned.get(repo)! + 1);
       for (const user of assignees) {
-        const counts = byAgent.get(user.login);
+        // Gitea logins are case-insensitive; the config may spell them differently.
+        const counts = byAgent.get(canonical.get(user.login.toLowerCase()) ?? user.login);
         if (counts) counts.set(repo, (counts.get(repo) ?? 0) + 1);
       }
     }

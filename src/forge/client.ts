@@ -99,7 +99,7 @@ export class ForgeClient {
       retryStatuses?: number[];
     } = {},
   ): Promise<{ data: T; headers: Headers }> {
-    const safe = init.retry ?? (method === "GET" || method === "PUT");
+    const safe = init.retry ?? method === "GET";
     const options: FetchOptions<"json"> = {
       method,
       query: init.query,
@@ -231,7 +231,17 @@ export class ForgeClient {
         },
       );
       if (file.type !== "file") throw new Error(`${repo}:${path} is a ${file.type}, not a file`);
-      return { text: Buffer.from(file.content ?? "", "base64").toString("utf8"), sha: file.sha };
+      // Gitea leaves `content` out for blobs over [api] DEFAULT_MAX_BLOB_SIZE (10 MiB by default).
+      if (
+        file.content === null ||
+        file.content === undefined ||
+        (file.encoding && file.encoding !== "base64")
+      ) {
+        throw new Error(
+          `${repo}:${path} is too large for the contents API to return (Gitea's DEFAULT_MAX_BLOB_SIZE)`,
+        );
+      }
+      return { text: Buffer.from(file.content, "base64").toString("utf8"), sha: file.sha };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

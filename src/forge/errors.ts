@@ -22,7 +22,8 @@ export class MissingTokenError extends Error {
 export function isStaleSha(error: unknown): boolean {
   if (!(error instanceof ForgeError)) return false;
   if (error.status === 409) return true;
-  return error.status === 422 && /sha|does not match|out of date|conflict/i.test(error.serverMessage);
+  // Gitea and Forgejo: "sha does not match [given: x, expected: y]".
+  return error.status === 422 && /does not match|out of date/i.test(error.serverMessage);
 }
 
 export function isNotFound(error: unknown): boolean {

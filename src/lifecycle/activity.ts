@@ -1,5 +1,5 @@
 import type { ForgeClient } from "../forge/client.js";
-import { isNotFound } from "../forge/errors.js";
+import { ForgeError, isNotFound } from "../forge/errors.js";
 import type { Activity } from "../forge/types.js";
 import type { SignOfLife } from "../state/schema.js";
 import { isAfter, normaliseTime } from "../state/time.js";
@@ -60,6 +60,12 @@ export async function scanActivity(forge: ForgeClient, options: ActivityScanOpti
           const at = take(entry, repo);
           if (at) oldest = Math.min(oldest, Date.parse(at));
         }
+        if (page === 1 && items.length === 0) {
+          // A repository this job commits to has activity; an empty feed means the token cannot see it.
+          options.warn?.(
+            `the activity feed of ${repo} is empty: if the repository is private, the token may not see its activity (agents there look silent)`,
+          );
+        }
         if (!hasNext || items.length === 0 || oldest < options.windowStartMs) break;
       }
     }),
@@ -77,8 +83,16 @@ export async function scanActivity(forge: ForgeClient, options: ActivityScanOpti
       const own = items.find((entry) => entry.act_user?.login.toLowerCase() === agent.toLowerCase());
       if (own) take(own, own.repo?.full_name ?? "another repository");
     } catch (error) {
-      if (!isNotFound(error)) throw error;
-      options.warn?.(`agent '${agent}' has no user on the forge (its activity feed answered 404)`);
+      if (isNotFound(error)) {
+        options.warn?.(`agent '${agent}' has no user on the forge (its activity feed answered 404)`);
+      } else if (error instanceof ForgeError && (error.status === 401 || error.status === 403)) {
+        // Some tokens (repo-scoped ones) may not read user routes: the repo feeds still count.
+        options.warn?.(
+          `agent '${agent}': its activity feed answered ${error.status}; only the repository feeds were read`,
+        );
+      } else {
+        throw error;
+      }
     }
   });
   return { seen, repoFeedPages, userFeeds };

@@ -62,12 +62,18 @@ export function fileChanges(paths: StatePaths, from: StateSnapshot, files: State
   return changes;
 }
 
-/** Gitea: 422 "sha does not match" on a stale update, 422 "already exists" when a create races another; GitHub: 409. */
+/**
+ * A write to re-read and re-apply: Gitea's 422 "sha does not match" on a stale update, 422
+ * "already exists" when a create races another, GitHub's 409; and an uncertain failure (no
+ * answer, a gateway 5xx, or Gitea's blank 500 when its push loses a race after the sha check).
+ * Re-applying is safe because every update carries its sha: a write that did land makes the
+ * retry either change nothing or meet a clean conflict.
+ */
 export function isWriteConflict(error: unknown): boolean {
-  return (
-    isStaleSha(error) ||
-    (error instanceof ForgeError && error.status === 422 && /already exists/i.test(error.serverMessage))
-  );
+  if (isStaleSha(error)) return true;
+  if (!(error instanceof ForgeError)) return false;
+  if (error.status === 422) return /already exists/i.test(error.serverMessage);
+  return error.status === undefined || [500, 502, 503, 504].includes(error.status);
 }
 
 /** State in a repository, through the contents API: read with shas, write with ChangeFiles in one commit. */

@@ -43,11 +43,20 @@ async function start(agents: readonly string[], extraConfig = ""): Promise<Fleet
   return fleet;
 }
 
-function lifecycle(current: Fleet, inputs: Record<string, string> = {}): Promise<ActionRun> {
+function lifecycle(
+  current: Fleet,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<ActionRun> {
   return runAction("lifecycle", {
     inputs,
     github: { token: current.token, api_url: current.apiUrl },
-    env: { GITHUB_REPOSITORY: "org/fleet", GITHUB_EVENT_NAME: "workflow_dispatch", GITHUB_ACTOR: "ops" },
+    env: {
+      GITHUB_REPOSITORY: "org/fleet",
+      GITHUB_EVENT_NAME: "workflow_dispatch",
+      GITHUB_ACTOR: "ops",
+      ...env,
+    },
   });
 }
 
@@ -344,5 +353,20 @@ describe("lifecycle action, end to end", () => {
     });
     expect(stateCommits(current)).toHaveLength(commits + 1);
     expect(current.sandbox.violations).toEqual([]);
+  });
+
+  it("lands every command exactly once through a proxy that answers 502 to 30% of requests", async () => {
+    const current = await start(["claw-code"]);
+    current.sandbox.failureRate = 0.3;
+    for (const command of ["provision", "deploy", "heartbeat"]) {
+      const run = await lifecycle(current, { command, agent: "claw-code" }, { FLEET_RETRY_DELAY_MS: "1" });
+      expect(run.code, log(run)).toBe(0);
+    }
+    current.sandbox.failureRate = 0;
+    expect(current.sandbox.requests.some((request) => request.status === 502)).toBe(true);
+    const agent = stateOf(current).agents["claw-code"]!;
+    expect(agent.state).toBe("active");
+    expect(agent.history.map((entry) => entry.to)).toEqual(["provisioned", "deployed", "active"]);
+    expect(stateCommits(current)).toHaveLength(3);
   });
 });
