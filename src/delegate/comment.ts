@@ -1,6 +1,6 @@
 import type { Comment } from "../forge/types.js";
 import { DELEGATE_MARKER_PREFIX } from "../names.js";
-import type { Choice } from "./decide.js";
+import type { AgentChoice } from "./decide.js";
 
 /** The hidden marker that makes "this issue was already commented on" checkable. */
 export function marker(agent: string): string {
@@ -15,7 +15,7 @@ export function hasMarker(comments: readonly Comment[]): boolean {
  * The comment on a delegated issue: which agent, why (matched keywords and score), and how
  * to opt out. It quotes only config words, never issue text, so nothing untrusted is echoed.
  */
-export function delegationComment(choice: Choice & { agent: string }, skipLabels: readonly string[]): string {
+export function delegationComment(choice: AgentChoice, skipLabels: readonly string[]): string {
   const why =
     choice.matched.length > 0
       ? `it scored highest (**${choice.score}**) on the keywords ${choice.matched.map((word) => `\`${word}\``).join(", ")}`

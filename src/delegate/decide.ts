@@ -75,6 +75,9 @@ export interface Choice {
   reason: string;
 }
 
+/** A choice that names an agent. */
+export type AgentChoice = Choice & { agent: string };
+
 /**
  * Picks the agent: highest score; ties to less open work, then config order; agents at
  * `max-open` are passed over; with no match, the fallback agent if it may take work.

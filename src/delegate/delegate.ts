@@ -4,7 +4,15 @@ import type { Issue } from "../forge/types.js";
 import { assign, commentOnce } from "./apply.js";
 import { delegationComment } from "./comment.js";
 import { addToWorkload, countWorkload, renderDashboard, totalsOf, type Workload } from "./dashboard.js";
-import { type Choice, needsWorkload, pickAgent, type Ranking, rankAgents, skipReason } from "./decide.js";
+import {
+  type AgentChoice,
+  type Choice,
+  needsWorkload,
+  pickAgent,
+  type Ranking,
+  rankAgents,
+  skipReason,
+} from "./decide.js";
 
 export interface Assignment {
   repo: string;
@@ -34,6 +42,13 @@ export interface DelegateJob {
   log: (line: string) => void;
 }
 
+/** An assignment a sweep has decided on and not yet carried out. */
+interface Planned {
+  repo: string;
+  issue: Issue;
+  choice: AgentChoice;
+}
+
 export interface DelegateResult {
   assignments: Assignment[];
   decisions: Decision[];
@@ -60,7 +75,7 @@ async function listAll(forge: ForgeClient, repos: readonly string[]): Promise<Ma
 }
 
 /** Assigns, verifies, comments. Nothing is written in dry-run. */
-async function carryOut(job: DelegateJob, issue: Issue, repo: string, choice: Choice & { agent: string }) {
+async function carryOut(job: DelegateJob, issue: Issue, repo: string, choice: AgentChoice) {
   if (job.dryRun) return;
   await assign(job.forge, repo, issue.number, choice.agent);
   if (!job.config.delegation.comment) return;
@@ -82,7 +97,7 @@ function decisionFor(repo: string, issue: Issue, choice: Choice, ranking: Rankin
   };
 }
 
-function toAssignment(repo: string, issue: number, choice: Choice & { agent: string }): Assignment {
+function toAssignment(repo: string, issue: number, choice: AgentChoice): Assignment {
   return { repo, issue, agent: choice.agent, score: choice.score, matched: choice.matched };
 }
 
@@ -92,9 +107,9 @@ export function planSweep(
   workload: Workload,
   config: FleetConfig,
   agentStates: ReadonlyMap<string, string>,
-): { decisions: Decision[]; planned: { repo: string; issue: Issue; choice: Choice & { agent: string } }[] } {
+): { decisions: Decision[]; planned: Planned[] } {
   const decisions: Decision[] = [];
-  const planned: { repo: string; issue: Issue; choice: Choice & { agent: string } }[] = [];
+  const planned: Planned[] = [];
   for (const [repo, issues] of issuesByRepo) {
     for (const issue of [...issues].sort((a, b) => a.number - b.number)) {
       const skip = skipReason(issue, config);
@@ -134,10 +149,7 @@ export async function sweep(job: DelegateJob): Promise<DelegateResult> {
  * (one request per repo): an agent without access fails the run with nothing changed,
  * instead of a blank 500 halfway through.
  */
-async function checkAssignable(
-  job: DelegateJob,
-  planned: readonly { repo: string; choice: { agent: string } }[],
-): Promise<void> {
+async function checkAssignable(job: DelegateJob, planned: readonly Planned[]): Promise<void> {
   const repos = [...new Set(planned.map((entry) => entry.repo))];
   const problems: string[] = [];
   await Promise.all(
