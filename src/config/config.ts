@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { DEFAULT_OLLAMA_URL } from "../names.js";
+import { ollamaHostUrl } from "../ollama/host.js";
 import { parseDuration } from "../util/duration.js";
 import { ConfigError } from "./errors.js";
 import { parseLocated, validateLocated } from "./parse.js";
@@ -167,13 +168,19 @@ export async function loadConfig(source: ConfigSource): Promise<FleetConfig> {
   );
 }
 
-/** The Ollama URL: explicit input, else config, else OLLAMA_HOST, else the default. */
+/**
+ * The Ollama URL: explicit input, else config `models.url` (each a URL, `http://` added when
+ * it has no scheme), else OLLAMA_HOST read as the ollama CLI reads it (a bare host gets port
+ * 11434, `0.0.0.0` means loopback; see ollamaHostUrl), else the default. An empty OLLAMA_HOST
+ * is unset. Trailing slashes are dropped.
+ */
 export function resolveOllamaUrl(
   input: string | undefined,
   config: FleetConfig | undefined,
   env = process.env,
 ): string {
-  const host = input ?? config?.models?.url ?? env.OLLAMA_HOST ?? DEFAULT_OLLAMA_URL;
-  // OLLAMA_HOST may be a bare host:port, as the ollama CLI accepts.
-  return /^https?:\/\//.test(host) ? host.replace(/\/+$/, "") : `http://${host.replace(/\/+$/, "")}`;
+  const given = input ?? config?.models?.url;
+  if (given === undefined) return ollamaHostUrl(env.OLLAMA_HOST) ?? DEFAULT_OLLAMA_URL;
+  const url = given.trim().replace(/\/+$/, "");
+  return /^https?:\/\//i.test(url) ? url : `http://${url}`;
 }

@@ -4,13 +4,19 @@ import type { ChainModel } from "../config/config.js";
 import type { OllamaApi } from "../ollama/client.js";
 import { isModelNotFound, isThinkUnsupported, OllamaError } from "../ollama/errors.js";
 import { normaliseModelName } from "../ollama/names.js";
-import type { ChatRequest, ChatResponse, RunningModel } from "../ollama/types.js";
+import type { ChatRequest, ChatResponse, RunningModel, ThinkLevel } from "../ollama/types.js";
 import { formatDuration } from "../util/duration.js";
-import { judgeReply, keepAliveFor, timingsOf } from "./judge.js";
+import { type Judgement, judgeReply, keepAliveFor, timingsOf } from "./judge.js";
 import type { ChainReport, ModelResult } from "./report.js";
 
 /** Enough tokens for a one-word answer and a polite sentence around it; bounds the probe's cost. */
 export const NUM_PREDICT = 32;
+/**
+ * The budget of the one retry a model gets when it spent all of NUM_PREDICT thinking (a model
+ * that ignores `think: false`, or GPT-OSS, whose trace cannot be turned off): room for a
+ * short reasoning trace and the answer after it.
+ */
+export const THINKING_NUM_PREDICT = 256;
 /** Fixed seed and temperature 0: the same prompt gets the same answer run after run. */
 export const SEED = 42;
 
@@ -24,6 +30,16 @@ export interface CheckSettings {
   now?: () => number;
 }
 
+/**
+ * `think` for a probe. false: a thinking model must not spend the small budget thinking
+ * (servers before 0.9 ignore the field; current ones accept it for any model). GPT-OSS
+ * ignores true/false and takes only a level: the lowest, for the shortest trace.
+ */
+export function thinkFor(model: string): boolean | ThinkLevel {
+  const base = normaliseModelName(model).split("/").pop() ?? "";
+  return base.startsWith("gpt-oss") ? "low" : false;
+}
+
 /** The chat request a probe sends. */
 export function probeRequest(entry: ChainModel, keepAlive: string | number | undefined): ChatRequest {
   return {
@@ -31,8 +47,7 @@ export function probeRequest(entry: ChainModel, keepAlive: string | number | und
     messages: [{ role: "user", content: entry.prompt }],
     // Ollama streams by default; one JSON answer carries the durations and is simpler to judge.
     stream: false,
-    // A thinking model must not spend the small budget thinking; servers before 0.9 ignore the field.
-    think: false,
+    think: thinkFor(entry.model),
     ...(keepAlive === undefined ? {} : { keep_alive: keepAlive }),
     options: { num_predict: NUM_PREDICT, seed: SEED, temperature: 0 },
   };
@@ -61,60 +76,63 @@ function notInstalled(entry: ChainModel): ModelResult {
   return failed(entry, "missing", false, `not installed (ollama pull ${entry.model})`);
 }
 
-/** Sends the probe; a server that refuses `think` for a non-thinking model is asked again without it, within the same deadline. */
+/**
+ * Sends the probe. Ollama 0.12.4 (only that release) refused `think: false` for a model
+ * without thinking (400 `... does not support thinking`); such a server is asked again
+ * without the field, within the same deadline. Current servers refuse only thinking asked
+ * for, which the probe never does for a model without it. Returns the request that answered.
+ */
 async function ask(
   api: OllamaApi,
   request: ChatRequest,
   deadline: number,
   now: () => number,
-): Promise<ChatResponse> {
+): Promise<{ response: ChatResponse; sent: ChatRequest }> {
+  const left = () => {
+    const ms = deadline - now();
+    if (ms <= 0) throw new OllamaError("timeout", "POST", `${api.baseUrl}/api/chat`, undefined, "");
+    return ms;
+  };
   try {
-    return await api.chat(request, { timeoutMs: Math.max(1, deadline - now()) });
+    return { response: await api.chat(request, { timeoutMs: left() }), sent: request };
   } catch (error) {
-    if (!isThinkUnsupported(error)) throw error;
+    if (!isThinkUnsupported(error) || request.think === undefined) throw error;
     const { think: _dropped, ...withoutThink } = request;
-    const left = deadline - now();
-    if (left <= 0) throw new OllamaError("timeout", "POST", `${api.baseUrl}/api/chat`, undefined, "");
-    return await api.chat(withoutThink, { timeoutMs: left });
+    return { response: await api.chat(withoutThink, { timeoutMs: left() }), sent: withoutThink };
   }
 }
 
-async function probe(
-  api: OllamaApi,
-  entry: ChainModel,
-  running: RunningModel[] | undefined,
-  settings: CheckSettings,
-  now: () => number,
-): Promise<ModelResult> {
-  const request = probeRequest(entry, keepAliveFor(entry.model, running, Date.now()));
-  let response: ChatResponse;
-  try {
-    response = await ask(api, request, now() + settings.timeoutMs, now);
-  } catch (error) {
-    if (isModelNotFound(error)) return notInstalled(entry);
-    if (!(error instanceof OllamaError)) throw error;
-    switch (error.kind) {
-      case "timeout":
-        return failed(
-          entry,
-          "timeout",
-          true,
-          `no answer within ${formatDuration(settings.timeoutMs)} (timeout)`,
-        );
-      case "http":
-        return failed(
-          entry,
-          "error",
-          true,
-          `Ollama answered ${error.status}: ${error.serverMessage || "(empty body)"}`,
-        );
-      case "invalid":
-        return failed(entry, "invalid", true, `unreadable answer: ${error.serverMessage}`);
-      case "unreachable":
-        return failed(entry, "unreachable", true, `connection lost: ${error.serverMessage}`);
-    }
+/** A failed request, as a model's result. */
+function failure(entry: ChainModel, error: unknown, timeoutMs: number): ModelResult {
+  if (isModelNotFound(error)) return notInstalled(entry);
+  if (!(error instanceof OllamaError)) throw error;
+  switch (error.kind) {
+    case "timeout":
+      return failed(
+        entry,
+        "timeout",
+        true,
+        error.serverMessage
+          ? `no answer: ${error.serverMessage} (timeout)`
+          : `no answer within ${formatDuration(timeoutMs)} (timeout)`,
+      );
+    case "http":
+      return failed(
+        entry,
+        "error",
+        true,
+        error.status !== undefined && error.status < 400
+          ? `Ollama answered ${error.status} with an error: ${error.serverMessage}`
+          : `Ollama answered ${error.status}: ${error.serverMessage || "(empty body)"}`,
+      );
+    case "invalid":
+      return failed(entry, "invalid", true, `unreadable answer: ${error.serverMessage}`);
+    case "unreachable":
+      return failed(entry, "unreachable", true, `connection lost: ${error.serverMessage}`);
   }
-  const judgement = judgeReply(response, entry.expect);
+}
+
+function answered(entry: ChainModel, response: ChatResponse, judgement: Judgement): ModelResult {
   return {
     model: entry.model,
     role: entry.role,
@@ -124,6 +142,42 @@ async function probe(
     ...timingsOf(response),
     status: judgement.status,
   };
+}
+
+async function probe(
+  api: OllamaApi,
+  entry: ChainModel,
+  running: RunningModel[] | undefined,
+  settings: CheckSettings,
+  now: () => number,
+): Promise<ModelResult> {
+  const deadline = now() + settings.timeoutMs;
+  const request = probeRequest(entry, keepAliveFor(entry.model, running, Date.now()));
+  let first: { response: ChatResponse; sent: ChatRequest };
+  try {
+    first = await ask(api, request, deadline, now);
+  } catch (error) {
+    return failure(entry, error, settings.timeoutMs);
+  }
+  const judgement = judgeReply(first.response, entry.expect);
+  if (judgement.status !== "thinking-only" || first.response.done_reason !== "length")
+    return answered(entry, first.response, judgement);
+  // The whole budget went to thinking: once more, with room for a trace and an answer, within
+  // the same per-model deadline. A model that answers then is healthy.
+  const again: ChatRequest = {
+    ...first.sent,
+    options: { ...first.sent.options, num_predict: THINKING_NUM_PREDICT },
+  };
+  const retried = `asked again with num_predict ${THINKING_NUM_PREDICT}`;
+  try {
+    const second = await ask(api, again, deadline, now);
+    const verdict = judgeReply(second.response, entry.expect);
+    if (verdict.status === "thinking-only") verdict.error = `${verdict.error} (${retried})`;
+    return answered(entry, second.response, verdict);
+  } catch (error) {
+    const why = failure(entry, error, settings.timeoutMs).error;
+    return { ...answered(entry, first.response, judgement), error: `${judgement.error}; ${retried}: ${why}` };
+  }
 }
 
 function message(error: unknown): string {
@@ -182,6 +236,7 @@ export async function checkChain(
   const [tags, ps] = await Promise.allSettled([api.tags(), api.ps()]);
   let installed: Set<string> | undefined;
   if (tags.status === "fulfilled")
+    // The client names each entry by `name`, else `model`.
     installed = new Set(tags.value.map((model) => normaliseModelName(model.name)));
   else
     settings.onWarning?.(`cannot list installed models, probing every chain model: ${message(tags.reason)}`);

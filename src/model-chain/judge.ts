@@ -46,10 +46,11 @@ export function judgeReply(response: ChatResponse, expect: string | undefined): 
         : tokens
           ? `${tokens})`
           : "";
-    return {
-      status: "thinking-only",
-      error: `replied only in thinking${reason}: the token budget went to thinking, no answer`,
-    };
+    const why =
+      response.done_reason === "stop"
+        ? "it stopped after thinking, with no answer"
+        : "the token budget went to thinking, no answer";
+    return { status: "thinking-only", error: `replied only in thinking${reason}: ${why}` };
   }
   if (inline.answer === "") return { status: "empty", error: "empty reply" };
   if (expect !== undefined && !inline.answer.toLowerCase().includes(expect.toLowerCase())) {

@@ -40,7 +40,9 @@ Options:
   --token <token>     forge token, for --commit and for reading the config from the repository
   --api-url <url>     forge API base (<server>/api/v1 on Gitea; default GITHUB_API_URL)
 
-Exit codes: 0 ok, 1 the check failed under --fail-on (or the server is unreachable), 2 bad input or config.`;
+Exit codes: 0 ok, 1 the check failed under --fail-on (down: no model answered or the server is unreachable;
+degraded: also any model failed), 2 bad input or config. Under --fail-on never the check exits 0 whatever it
+finds, an unreachable server included; only bad input or config still exits 2.`;
 
 /** What run() uses from outside, so tests and the CLI can swap it. */
 export interface ModelChainDeps {
@@ -59,7 +61,8 @@ const defaultDeps: ModelChainDeps = {
 
 /** The Ollama URL to use, checked: resolveOllamaUrl would turn `ftp://x` into `http://ftp://x`. */
 function ollamaUrl(input: string | undefined, config: FleetConfig, env: NodeJS.ProcessEnv): string {
-  const given = input ?? config.models?.url ?? env.OLLAMA_HOST;
+  // An empty OLLAMA_HOST is unset, as for the ollama CLI.
+  const given = input ?? config.models?.url ?? (env.OLLAMA_HOST?.trim() || undefined);
   const url = resolveOllamaUrl(input, config, env);
   let valid = given === undefined || !/^[a-z][a-z0-9+.-]*:\/\//i.test(given) || /^https?:\/\//i.test(given);
   try {

@@ -5,6 +5,14 @@ export class BodyError extends Error {
   override name = "BodyError";
 }
 
+/**
+ * A 200 answer that carries `{"error": "..."}`: Ollama sends that when an inference fails
+ * after the status line went out (a streamed answer, mid-stream). The message is the server's.
+ */
+export class AnswerError extends Error {
+  override name = "AnswerError";
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -17,7 +25,7 @@ function parseLine(line: string): Record<string, unknown> {
     throw new BodyError(`not JSON: ${JSON.stringify(line.slice(0, 60))}`);
   }
   if (!isObject(value)) throw new BodyError(`not a JSON object: ${JSON.stringify(line.slice(0, 60))}`);
-  if (typeof value.error === "string") throw new BodyError(`error in the answer: ${value.error}`);
+  if (typeof value.error === "string") throw new AnswerError(value.error);
   return value;
 }
 
@@ -52,15 +60,20 @@ export function parseChatBody(body: string): ChatResponse {
     done: true,
   };
   if (typeof last.done_reason === "string") response.done_reason = last.done_reason;
-  for (const key of [
+  const metrics = [
     "total_duration",
     "load_duration",
     "prompt_eval_count",
     "prompt_eval_duration",
     "eval_count",
     "eval_duration",
-  ] as const) {
-    const value = count(last[key]);
+  ] as const;
+  // Ollama leaves zero metrics out (`omitempty`): in an answer that has metrics at all, an
+  // absent one is 0 (a warm model may send no `load_duration`). A value that is not a count
+  // stays unknown; so does every metric of a server too old to send any.
+  const measured = metrics.some((key) => count(last[key]) !== undefined);
+  for (const key of metrics) {
+    const value = key in last ? count(last[key]) : measured ? 0 : undefined;
     if (value !== undefined) response[key] = value;
   }
   return response;

@@ -57,13 +57,19 @@ export interface ModelOptions {
   temperature?: number;
 }
 
+/** Reasoning levels `think` takes besides true/false (recent servers also take "max"). */
+export type ThinkLevel = "low" | "medium" | "high";
+
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
   /** Ollama streams NDJSON unless this is false. */
   stream: boolean;
-  /** false asks a thinking model to answer without thinking; older servers ignore it. */
-  think?: boolean;
+  /**
+   * false asks a thinking model to answer without thinking (servers before 0.9 ignore it);
+   * GPT-OSS ignores true/false and takes only a level, its trace cannot be turned off.
+   */
+  think?: boolean | ThinkLevel;
   /** How long the model stays loaded afterwards: seconds, or a duration like "5m"; 0 unloads at once, negative never. */
   keep_alive?: string | number;
   options?: ModelOptions;

@@ -117,4 +117,23 @@ export async function bench(): Promise<void> {
     for (const socket of sockets) socket.destroy();
     await new Promise((done) => silent.close(done));
   }
+  // A server (or proxy) that sends /api/version's headers and then never finishes the body:
+  // the connect timeout must cover the body too, or this waits as long as the socket lives.
+  const stalling = new OllamaSandbox({ models: { "phi3:3.8b": "ok" }, endpoints: { version: "stall" } });
+  const { url: stalled } = await stalling.start();
+  try {
+    figure(
+      "time to failure, version stalls after headers",
+      `${(await timeToFailure(stalled)).toFixed(0)} ms`,
+      "< 5 s",
+    );
+  } finally {
+    await stalling.close();
+  }
+  // A thinking model that ignores think: false: the retry with a bigger budget is the cost.
+  await ratio(
+    "thinking model, one retry",
+    { "gpt-oss:20b": { kind: "ignores-think", loadMs: 200, tokensPerSecond: 120 } },
+    ["gpt-oss:20b"],
+  );
 }

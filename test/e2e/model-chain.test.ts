@@ -185,6 +185,31 @@ describe("model-chain action", () => {
     ]);
   });
 
+  it("fails within seconds, naming the URL, when /api/version sends headers and then stalls", async () => {
+    sandbox = new OllamaSandbox({ models: { "phi3:3.8b": "ok" }, endpoints: { version: "stall" } });
+    const { url } = await sandbox.start();
+    const started = performance.now();
+    const run = await runAction("model-chain", {
+      inputs: { config: "model-chain.json", url },
+      workspace: chainFile(["phi3:3.8b"]),
+    });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `Error: model-chain: Ollama at ${url} is not answering: GET /api/version got no answer in time`,
+    );
+  });
+
+  it("passes a model that spends the first budget thinking, with the bundle's HTTP client", async () => {
+    const url = await serve({ "gpt-oss:20b": { kind: "ignores-think", tokensPerSecond: 2_000 } });
+    const run = await runAction("model-chain", {
+      inputs: { config: "model-chain.json", url },
+      workspace: chainFile(["gpt-oss:20b"]),
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs["active-model"]).toBe("gpt-oss:20b");
+  });
+
   it("fails a garbage reply on the expected-answer check", async () => {
     const url = await serve({ "phi3:3.8b": "garbage", "gemma3:1b": "ok" });
     const ws = workspace({
@@ -222,6 +247,17 @@ describe("model-chain action", () => {
     );
     expect(run.outputs.report).toBe("");
     expect(sandbox!.requests).toEqual([]);
+  });
+
+  it("reads OLLAMA_HOST as the ollama CLI does: 0.0.0.0 (what ollama serve binds) means loopback", async () => {
+    const url = await serve({ "phi3:3.8b": "ok" });
+    const ws = workspace({ ".gitea/fleet.yml": "models:\n  chain: [phi3:3.8b]\n" });
+    const run = await runAction("model-chain", {
+      workspace: ws,
+      env: { OLLAMA_HOST: `0.0.0.0:${new URL(url).port}` },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Checking 1 models at ${url} (`);
   });
 
   it("honours OLLAMA_HOST (a bare host:port, as the ollama CLI takes it) and the config's timeout", async () => {

@@ -108,10 +108,25 @@ describe("inference", () => {
     expect(await response.json()).toMatchObject({ model: "phi3", response: "ping", done: true });
   });
 
-  it("404s a model that is not installed, with Ollama's words", async () => {
+  it("404s a model that is not installed, with current Ollama's words (ChatHandler)", async () => {
     const response = await chat("hermes4:14b", { stream: false });
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: 'model "hermes4:14b" not found, try pulling it first' });
+    expect(await response.json()).toEqual({ error: "model 'hermes4:14b' not found" });
+  });
+
+  it("can 404 a missing model in the older words", async () => {
+    const legacy = new OllamaSandbox({ legacyNotFound: true });
+    const { url: legacyUrl } = await legacy.start();
+    try {
+      const response = await fetch(`${legacyUrl}/api/chat`, {
+        method: "POST",
+        body: JSON.stringify({ model: "hermes4:14b", messages: [], stream: false }),
+      });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: 'model "hermes4:14b" not found, try pulling it first' });
+    } finally {
+      await legacy.close();
+    }
   });
 
   it("answers a failing model with 500 and an error", async () => {
@@ -120,12 +135,104 @@ describe("inference", () => {
     expect(((await response.json()) as { error: string }).error).toMatch(/llama runner/);
   });
 
-  it("refuses think for a model that rejects it, and answers without it", async () => {
-    const refused = await chat("llama3:8b", { stream: false, think: false });
-    expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ error: '"llama3:8b" does not support thinking' });
-    const answered = await chat("llama3:8b", { stream: false });
-    expect(((await answered.json()) as { message: { content: string } }).message.content).toBe("pong");
+  it("refuses thinking asked of a model without it, and only that, as current Ollama does", async () => {
+    for (const think of [true, "low", "high"]) {
+      const refused = await chat("llama3:8b", { stream: false, think });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({ error: '"llama3:8b" does not support thinking' });
+    }
+    for (const think of [false, undefined, null]) {
+      const answered = await chat("llama3:8b", { stream: false, think });
+      expect(answered.status).toBe(200);
+      expect(((await answered.json()) as { message: { content: string } }).message.content).toBe("pong");
+    }
+  });
+
+  it("can refuse think: false too, in Ollama 0.12.4's words", async () => {
+    const old = new OllamaSandbox({ models: { "llama3:8b": "rejects-think" }, refuseThinkFalse: true });
+    const { url: oldUrl } = await old.start();
+    try {
+      const ask = (extra: Record<string, unknown>) =>
+        fetch(`${oldUrl}/api/chat`, {
+          method: "POST",
+          body: JSON.stringify({ model: "llama3:8b", messages: [{ role: "user", content: "hi" }], ...extra }),
+        });
+      const refused = await ask({ stream: false, think: false });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({
+        error: "registry.ollama.ai/library/llama3:8b does not support thinking",
+      });
+      expect((await ask({ stream: false })).status).toBe(200);
+    } finally {
+      await old.close();
+    }
+  });
+
+  it("refuses a think value Ollama does not take", async () => {
+    const response = await chat("gemma3:1b", { stream: false, think: "extreme" });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe(
+      'invalid think value: "extreme" (must be "high", "medium", "low", "max", true, or false)',
+    );
+  });
+
+  it("lets a model that ignores think: false think first, then answer when the budget allows", async () => {
+    sandbox.setBehaviour("gpt-oss:20b", { kind: "ignores-think", tokensPerSecond: 2_000 });
+    type Answer = {
+      message: { content: string; thinking?: string };
+      eval_count: number;
+      done_reason: string;
+    };
+    const small = (await (
+      await chat("gpt-oss:20b", { stream: false, think: false, options: { num_predict: 32 } })
+    ).json()) as Answer;
+    expect(small).toMatchObject({ message: { content: "" }, eval_count: 32, done_reason: "length" });
+    expect(small.message.thinking?.length).toBe(128);
+    const roomy = (await (
+      await chat("gpt-oss:20b", { stream: false, think: false, options: { num_predict: 256 } })
+    ).json()) as Answer;
+    expect(roomy).toMatchObject({ message: { content: "pong" }, eval_count: 81, done_reason: "stop" });
+    // A lower level thinks less; true/false/none count as medium.
+    const low = (await (
+      await chat("gpt-oss:20b", { stream: false, think: "low", options: { num_predict: 256 } })
+    ).json()) as Answer;
+    expect(low).toMatchObject({ message: { content: "pong" }, eval_count: 41 });
+  });
+
+  it("fails a crashing model mid-stream with an error line after a 200, or with a 500 unstreamed", async () => {
+    sandbox.setBehaviour("phi3", { kind: "crash", message: "model runner has unexpectedly stopped" });
+    const streamed = await chat("phi3");
+    expect(streamed.status).toBe(200);
+    const lines = (await streamed.text()).trim().split("\n");
+    expect(lines.length).toBeGreaterThan(1);
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ error: "model runner has unexpectedly stopped" });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ done: false });
+    const whole = await chat("phi3", { stream: false });
+    expect(whole.status).toBe(500);
+    expect(await whole.json()).toEqual({ error: "model runner has unexpectedly stopped" });
+  });
+
+  it("can stream even when asked not to, as a proxy might", async () => {
+    const streaming = new OllamaSandbox({ models: { phi3: "ok" }, alwaysStream: true });
+    const { url: streamingUrl } = await streaming.start();
+    try {
+      const response = await fetch(`${streamingUrl}/api/chat`, {
+        method: "POST",
+        body: JSON.stringify({ model: "phi3", messages: [{ role: "user", content: "hi" }], stream: false }),
+      });
+      expect(response.headers.get("content-type")).toBe("application/x-ndjson");
+      expect((await response.text()).trim().split("\n").length).toBeGreaterThan(1);
+    } finally {
+      await streaming.close();
+    }
+  });
+
+  it("leaves zero metrics out, as Ollama's omitempty does", async () => {
+    sandbox.setBehaviour("phi3", { kind: "ok", loadMs: 0 });
+    const answer = (await (await chat("phi3", { stream: false })).json()) as Record<string, unknown>;
+    expect(answer).not.toHaveProperty("load_duration");
+    expect(answer.total_duration).toEqual(expect.any(Number));
+    expect(answer.eval_count).toBe(1);
   });
 
   it("lets a thinking-only model spend the whole budget thinking", async () => {
@@ -183,6 +290,61 @@ describe("inference", () => {
     const response = await chat("phi3", { stream: false });
     expect(response.status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+  });
+});
+
+describe("stalls and hangs", () => {
+  /** Fetches `path` and reports how far the answer got within `ms`. */
+  async function within(ms: number, path: string, init?: RequestInit): Promise<string> {
+    const signal = AbortSignal.timeout(ms);
+    let response: Response;
+    try {
+      response = await fetch(`${url}${path}`, { ...init, signal });
+    } catch {
+      return "no headers";
+    }
+    try {
+      await response.text();
+      return `body ${response.status}`;
+    } catch {
+      return `headers ${response.status}, body unfinished`;
+    }
+  }
+
+  it("makes a listing stall after its headers, or hang before them", async () => {
+    sandbox.setEndpoint("tags", "stall");
+    sandbox.setEndpoint("ps", "hang");
+    expect(await within(300, "/api/tags")).toBe("headers 200, body unfinished");
+    expect(await within(300, "/api/ps")).toBe("no headers");
+    expect(await within(1_000, "/api/version")).toBe("body 200");
+    sandbox.setEndpoint("version", "stall");
+    expect(await within(300, "/api/version")).toBe("headers 200, body unfinished");
+    sandbox.setEndpoint("tags", "ok");
+    expect(await within(1_000, "/api/tags")).toBe("body 200");
+  });
+
+  it("takes listing behaviours as an option too", async () => {
+    const stuck = new OllamaSandbox({ endpoints: { version: "hang" } });
+    const { url: stuckUrl } = await stuck.start();
+    try {
+      const error = await fetch(`${stuckUrl}/api/version`, { signal: AbortSignal.timeout(200) }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect((error as Error).name).toBe("TimeoutError");
+    } finally {
+      await stuck.close();
+    }
+  });
+
+  it("makes a stalling model send its headers and never finish the body", async () => {
+    sandbox.setBehaviour("phi3", "stall");
+    const body = JSON.stringify({
+      model: "phi3",
+      messages: [{ role: "user", content: "hi" }],
+      stream: false,
+    });
+    expect(await within(300, "/api/chat", { method: "POST", body })).toBe("headers 200, body unfinished");
   });
 });
 

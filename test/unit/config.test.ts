@@ -164,3 +164,59 @@ describe("config", () => {
     expect(resolveOllamaUrl("http://x:1/", undefined, { OLLAMA_HOST: "y" })).toBe("http://x:1");
   });
 });
+
+describe("resolveOllamaUrl reads OLLAMA_HOST as ollama's envconfig.ConnectableHost does", () => {
+  // The cases of ollama's own TestHost and TestConnectableHost (envconfig/config_test.go).
+  it.each([
+    ["1.2.3.4", "http://1.2.3.4:11434"],
+    [":1234", "http://127.0.0.1:1234"],
+    ["1.2.3.4:1234", "http://1.2.3.4:1234"],
+    ["example.com", "http://example.com:11434"],
+    ["example.com:1234", "http://example.com:1234"],
+    [":0", "http://127.0.0.1:0"],
+    [":66000", "http://127.0.0.1:11434"],
+    [":-1", "http://127.0.0.1:11434"],
+    ["[::1]", "http://[::1]:11434"],
+    ["::1", "http://[::1]:11434"],
+    ["[::1]:1337", "http://[::1]:1337"],
+    [" 1.2.3.4 ", "http://1.2.3.4:11434"],
+    ['"1.2.3.4"', "http://1.2.3.4:11434"],
+    [' " 1.2.3.4 " ', "http://1.2.3.4:11434"],
+    ["'1.2.3.4'", "http://1.2.3.4:11434"],
+    ["http://1.2.3.4", "http://1.2.3.4:80"],
+    ["http://1.2.3.4:4321", "http://1.2.3.4:4321"],
+    ["https://1.2.3.4", "https://1.2.3.4:443"],
+    ["https://1.2.3.4:4321", "https://1.2.3.4:4321"],
+    ["https://example.com/ollama", "https://example.com:443/ollama"],
+    ["https://example.com/ollama/", "https://example.com:443/ollama"],
+    ["ollama.com", "https://ollama.com:443"],
+    ["gpu-box:11434", "http://gpu-box:11434"],
+    ["gpu-box:port", "http://gpu-box:11434"],
+    // ConnectableHost: the bind-all addresses `ollama serve` listens on mean loopback.
+    ["0.0.0.0", "http://127.0.0.1:11434"],
+    ["0.0.0.0:1234", "http://127.0.0.1:1234"],
+    ["[::]", "http://[::1]:11434"],
+    ["::", "http://[::1]:11434"],
+    ["[::]:1234", "http://[::1]:1234"],
+    ["https://0.0.0.0:4321", "https://127.0.0.1:4321"],
+    ["192.168.1.5:8080", "http://192.168.1.5:8080"],
+  ])("OLLAMA_HOST=%j -> %s", (value, url) => {
+    expect(resolveOllamaUrl(undefined, undefined, { OLLAMA_HOST: value })).toBe(url);
+  });
+
+  it("treats an empty or blank OLLAMA_HOST as unset", () => {
+    for (const value of ["", "  ", '""', "''"])
+      expect(resolveOllamaUrl(undefined, undefined, { OLLAMA_HOST: value })).toBe("http://127.0.0.1:11434");
+  });
+
+  it("keeps the url input and models.url as URLs, over OLLAMA_HOST", () => {
+    const config = parseConfig("fleet.yml", "models:\n  url: http://gpu:8080/\n  chain: [a]\n");
+    expect(resolveOllamaUrl(undefined, config, { OLLAMA_HOST: "other" })).toBe("http://gpu:8080");
+    expect(resolveOllamaUrl("https://proxy.example/ollama//", config, {})).toBe(
+      "https://proxy.example/ollama",
+    );
+    // No default port added to a URL the user wrote out, and no envconfig rules applied to it.
+    expect(resolveOllamaUrl("gpu-box", undefined, {})).toBe("http://gpu-box");
+    expect(resolveOllamaUrl(undefined, undefined, { OLLAMA_HOST: "gpu-box" })).toBe("http://gpu-box:11434");
+  });
+});

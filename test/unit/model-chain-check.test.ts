@@ -2,7 +2,7 @@
 // stage (listings that fail); the HTTP side is covered against the sandbox in test/e2e.
 import { describe, expect, it } from "vitest";
 import type { ChainModel } from "../../src/config/config.js";
-import { checkChain } from "../../src/model-chain/check.js";
+import { checkChain, probeRequest, THINKING_NUM_PREDICT, thinkFor } from "../../src/model-chain/check.js";
 import type { OllamaApi } from "../../src/ollama/client.js";
 import { OllamaError } from "../../src/ollama/errors.js";
 import type { ChatRequest, ChatResponse } from "../../src/ollama/types.js";
@@ -23,8 +23,22 @@ function answer(content: string): ChatResponse {
   };
 }
 
-/** A server whose listings fail, and whose chat answers per model. */
-function server(replies: Record<string, ChatResponse | OllamaError>): OllamaApi & { sent: ChatRequest[] } {
+/** A reply that spent `tokens` thinking and stopped for `reason`. */
+function thoughts(tokens: number, reason: string): ChatResponse {
+  return {
+    model: "m",
+    message: { role: "assistant", content: "", thinking: "Okay, the user wants a single word..." },
+    done: true,
+    done_reason: reason,
+    eval_count: tokens,
+    eval_duration: 500_000_000,
+  };
+}
+
+type Reply = ChatResponse | OllamaError;
+
+/** A server whose listings fail, and whose chat answers per model (a list: one reply per request, in turn). */
+function server(replies: Record<string, Reply | Reply[]>): OllamaApi & { sent: ChatRequest[] } {
   const sent: ChatRequest[] = [];
   return {
     baseUrl: BASE,
@@ -38,16 +52,11 @@ function server(replies: Record<string, ChatResponse | OllamaError>): OllamaApi 
     },
     chat: async (request) => {
       sent.push(request);
-      const reply = replies[request.model];
+      const given = replies[request.model];
+      const reply = Array.isArray(given) ? given.shift() : given;
       if (reply instanceof OllamaError) throw reply;
       if (!reply)
-        throw new OllamaError(
-          "http",
-          "POST",
-          `${BASE}/api/chat`,
-          404,
-          `model "${request.model}" not found, try pulling it first`,
-        );
+        throw new OllamaError("http", "POST", `${BASE}/api/chat`, 404, `model '${request.model}' not found`);
       return reply;
     },
   };
@@ -100,6 +109,40 @@ describe("checkChain per-model errors", () => {
     expect(report.healthy).toEqual([]);
   });
 
+  it("takes an error in a 200 answer as the server's error, and `model 'x' not found` in it as missing", async () => {
+    const api = server({
+      "a:1b": new OllamaError("http", "POST", `${BASE}/api/chat`, 200, "model 'a:1b' not found"),
+      "b:1b": new OllamaError(
+        "http",
+        "POST",
+        `${BASE}/api/chat`,
+        200,
+        "model runner has unexpectedly stopped",
+      ),
+      "c:1b": new OllamaError(
+        "http",
+        "POST",
+        `${BASE}/api/chat`,
+        404,
+        'model "c:1b" not found, try pulling it first',
+      ),
+    });
+    const report = await checkChain(api, [entry("a:1b"), entry("b:1b"), entry("c:1b")], { timeoutMs: 1_000 });
+    expect(report.models.map((model) => [model.status, model.available, model.error])).toEqual([
+      ["missing", false, "not installed (ollama pull a:1b)"],
+      ["error", true, "Ollama answered 200 with an error: model runner has unexpectedly stopped"],
+      ["missing", false, "not installed (ollama pull c:1b)"],
+    ]);
+  });
+
+  it("says which limit cut a request that an HTTP client's own timeout stopped", async () => {
+    const limit =
+      "the HTTP client stopped waiting for the headers (its headersTimeout; 300 s in Node's fetch)";
+    const api = server({ "a:1b": new OllamaError("timeout", "POST", `${BASE}/api/chat`, undefined, limit) });
+    const report = await checkChain(api, [entry("a:1b")], { timeoutMs: 600_000 });
+    expect(report.models[0]).toMatchObject({ status: "timeout", error: `no answer: ${limit} (timeout)` });
+  });
+
   it("reports every model as unreachable, and why, when the server does not answer", async () => {
     const api: OllamaApi = {
       ...server({}),
@@ -123,5 +166,80 @@ describe("checkChain per-model errors", () => {
     );
     expect(report.models.map((model) => model.error)).toEqual(["server unreachable", "server unreachable"]);
     expect(seen).toEqual(["a:1b", "b:1b"]);
+  });
+});
+
+describe("thinking models", () => {
+  it("asks GPT-OSS for the lowest thinking level (it ignores false), every other model for none", () => {
+    expect(thinkFor("gpt-oss:20b")).toBe("low");
+    expect(thinkFor("GPT-OSS")).toBe("low");
+    expect(thinkFor("library/gpt-oss:120b")).toBe("low");
+    expect(thinkFor("qwen3:4b")).toBe(false);
+    expect(thinkFor("deepseek-r1:1.5b")).toBe(false);
+    expect(probeRequest(entry("gpt-oss:20b"), 0)).toMatchObject({
+      think: "low",
+      options: { num_predict: 32 },
+    });
+  });
+
+  it("asks once more with a bigger budget when the whole budget went to thinking, and takes that answer", async () => {
+    const api = server({ "gpt-oss:20b": [thoughts(32, "length"), answer("pong")] });
+    const report = await checkChain(api, [entry("gpt-oss:20b", "pong")], { timeoutMs: 1_000 });
+    expect(report.models[0]).toMatchObject({ ok: true, error: null, status: "ok", tokens_per_s: 20 });
+    expect(api.sent.map((request) => [request.think, request.options?.num_predict])).toEqual([
+      ["low", 32],
+      ["low", THINKING_NUM_PREDICT],
+    ]);
+  });
+
+  it("reports a model that thinks through the bigger budget too as thinking-only", async () => {
+    const api = server({ "qwen3:4b": [thoughts(32, "length"), thoughts(256, "length")] });
+    const report = await checkChain(api, [entry("qwen3:4b")], { timeoutMs: 1_000 });
+    expect(report.models[0]).toMatchObject({
+      ok: false,
+      status: "thinking-only",
+      error:
+        "replied only in thinking (256 tokens, done_reason length): the token budget went to thinking, no answer (asked again with num_predict 256)",
+    });
+  });
+
+  it("does not ask again when the model stopped by itself after thinking", async () => {
+    const api = server({ "qwen3:4b": [thoughts(20, "stop"), answer("pong")] });
+    const report = await checkChain(api, [entry("qwen3:4b")], { timeoutMs: 1_000 });
+    expect(report.models[0]?.status).toBe("thinking-only");
+    expect(api.sent).toHaveLength(1);
+  });
+
+  it("asks again within the same per-model deadline, and says so when none is left", async () => {
+    let clock = 0;
+    const api = server({ "qwen3:4b": [thoughts(32, "length"), answer("pong")] });
+    const chat = api.chat;
+    api.chat = async (request, limits) => {
+      const reply = await chat(request, limits);
+      clock += 1_000; // the first answer used up the whole timeout
+      return reply;
+    };
+    const report = await checkChain(api, [entry("qwen3:4b")], { timeoutMs: 1_000, now: () => clock });
+    expect(api.sent).toHaveLength(1);
+    expect(report.models[0]).toMatchObject({
+      ok: false,
+      status: "thinking-only",
+      error:
+        "replied only in thinking (32 tokens, done_reason length): the token budget went to thinking, no answer; asked again with num_predict 256: no answer within 1s (timeout)",
+    });
+  });
+
+  it("asks again without think only when a server refuses think: false (Ollama 0.12.4)", async () => {
+    const refused = new OllamaError(
+      "http",
+      "POST",
+      `${BASE}/api/chat`,
+      400,
+      "registry.ollama.ai/library/llama3:8b does not support thinking",
+    );
+    const api = server({ "llama3:8b": [refused, answer("pong")] });
+    const report = await checkChain(api, [entry("llama3:8b")], { timeoutMs: 1_000 });
+    expect(report.models[0]?.ok).toBe(true);
+    expect(api.sent.map((request) => "think" in request)).toEqual([true, false]);
   });
 });

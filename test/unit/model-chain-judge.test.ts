@@ -52,6 +52,14 @@ describe("judgeReply", () => {
     );
   });
 
+  it("says so when a model stopped after thinking without answering", () => {
+    expect(
+      judgeReply(reply("", { thinking: "Hmm.", eval_count: 40, done_reason: "stop" }), undefined).error,
+    ).toBe(
+      "replied only in thinking (40 tokens, done_reason stop): it stopped after thinking, with no answer",
+    );
+  });
+
   it("treats inline <think> blocks of older servers as thinking", () => {
     expect(judgeReply(reply("<think>let me see</think>\npong"), "pong").status).toBe("ok");
     expect(judgeReply(reply("<think>let me see, the user wants"), "pong").status).toBe("thinking-only");

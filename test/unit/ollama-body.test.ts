@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BodyError, errorMessage, parseChatBody } from "../../src/ollama/body.js";
+import { AnswerError, BodyError, errorMessage, parseChatBody } from "../../src/ollama/body.js";
 
 const final = {
   model: "phi3:3.8b",
@@ -47,11 +47,34 @@ describe("parseChatBody", () => {
     ["   \n ", /empty body/],
     ["<html>bad gateway</html>", /not JSON/],
     ["[1,2]", /not a JSON object/],
-    ['{"error":"model crashed"}', /model crashed/],
     [JSON.stringify({ ...final, done: false }), /before `done: true`/],
   ])("rejects %j", (body, message) => {
     expect(() => parseChatBody(body)).toThrow(BodyError);
     expect(() => parseChatBody(body)).toThrow(message);
+  });
+
+  it("gives the server's own error, in a whole answer or mid-stream, as such", () => {
+    expect(() => parseChatBody('{"error":"model crashed"}')).toThrow(new AnswerError("model crashed"));
+    const streamed = [
+      JSON.stringify({ model: "x", message: { role: "assistant", content: "po" }, done: false }),
+      JSON.stringify({ error: "llama runner process has terminated: exit status 2" }),
+    ].join("\n");
+    expect(() => parseChatBody(streamed)).toThrow(AnswerError);
+    expect(() => parseChatBody(streamed)).toThrow("llama runner process has terminated: exit status 2");
+  });
+
+  it("reads a metric Ollama left out (omitempty) as 0, in an answer that has metrics", () => {
+    const { load_duration: _load, prompt_eval_count: _prompt, ...warm } = final;
+    const answer = parseChatBody(JSON.stringify(warm));
+    expect(answer.load_duration).toBe(0);
+    expect(answer.prompt_eval_count).toBe(0);
+    expect(answer.total_duration).toBe(254_000_000);
+    // A server too old to send any metric: all unknown.
+    const old = parseChatBody(
+      JSON.stringify({ model: "x", message: { role: "assistant", content: "hi" }, done: true }),
+    );
+    expect(old.total_duration).toBeUndefined();
+    expect(old.load_duration).toBeUndefined();
   });
 
   it("ignores durations that are not numbers", () => {

@@ -13,6 +13,13 @@ describe("normaliseModelName", () => {
     ["myhost:5000/team/model", "myhost:5000/team/model:latest"],
     ["myhost:5000/team/model:q4", "myhost:5000/team/model:q4"],
     ["  hermes4:14b ", "hermes4:14b"],
+    // The server lists `library/gemma3` as `gemma3:latest` (ParseName, then DisplayShortest).
+    ["library/gemma3", "gemma3:latest"],
+    ["library/qwen2.5:7b", "qwen2.5:7b"],
+    ["Registry.Ollama.AI/library/gemma3", "gemma3:latest"],
+    ["https://registry.ollama.ai/library/gemma3:1b", "gemma3:1b"],
+    ["registry.ollama.ai/someone/model", "someone/model:latest"],
+    ["someone/model:q4", "someone/model:q4"],
   ])("%s -> %s", (name, canonical) => {
     expect(normaliseModelName(name)).toBe(canonical);
   });

@@ -4,23 +4,38 @@ import { normaliseModelName } from "../../ollama/names.js";
  * What a sandbox model does when asked to answer:
  * - `ok`: answers the prompt (the word a "Reply with the single word: X" prompt asks for, else `reply`);
  * - `slow`: like ok, after `delayMs` more;
- * - `missing`: not installed: absent from /api/tags, 404 `model "x" not found, try pulling it first`;
+ * - `missing`: not installed: absent from /api/tags, 404 `model 'x' not found` (Ollama's
+ *   current wording; the server option `legacyNotFound` gives the older
+ *   `model "x" not found, try pulling it first`);
  * - `error`: `status` (500) with `message`, as when a model fails to load;
+ * - `crash`: fails halfway through the answer: a streamed answer (200) sends a few chunks and
+ *   then an `{"error": ...}` line, as Ollama does; a non-streamed one gets 500 and the error;
  * - `hang`: never answers (until the client gives up or the sandbox closes);
+ * - `stall`: sends 200 and the start of a body, then nothing more (a stuck proxy);
  * - `empty`: answers with empty content;
  * - `garbage`: answers with text that is not what was asked;
- * - `thinking-only`: a thinking model that ignores `think: false` and spends the whole budget thinking;
- * - `rejects-think`: a non-thinking model on a server that refuses any `think` field (400), fine without it.
+ * - `thinking-only`: a thinking model that ignores `think: false` and thinks until its budget
+ *   (or its own limit) runs out, never answering;
+ * - `ignores-think`: a thinking model that ignores `think: false` (as GPT-OSS does): it thinks
+ *   first (40 tokens at `think: "low"`, 160 at `"high"`, else 80, or `thinkingTokens`), then
+ *   answers, if the token budget leaves room;
+ * - `rejects-think`: a model without thinking: 400 `"x" does not support thinking` when
+ *   thinking is asked for (`think: true` or a level), as current Ollama does; fine with
+ *   `think: false` or none (the server option `refuseThinkFalse` makes it refuse
+ *   `think: false` too, as Ollama 0.12.4 did).
  */
 export type BehaviourKind =
   | "ok"
   | "slow"
   | "missing"
   | "error"
+  | "crash"
   | "hang"
+  | "stall"
   | "empty"
   | "garbage"
   | "thinking-only"
+  | "ignores-think"
   | "rejects-think";
 
 export interface ModelBehaviour {
@@ -35,9 +50,11 @@ export interface ModelBehaviour {
   reply?: string;
   /** In memory from the start (listed by /api/ps until its keep-alive runs out). */
   loaded?: boolean;
-  /** `error`: HTTP status (default 500) and message. */
+  /** `error`: HTTP status (default 500) and message; `crash`: the message. */
   status?: number;
   message?: string;
+  /** `ignores-think`: how many tokens it thinks before answering, whatever `think` says. */
+  thinkingTokens?: number;
 }
 
 export type BehaviourSpec = BehaviourKind | ModelBehaviour;

@@ -17,9 +17,29 @@ import {
 export type { BehaviourKind, BehaviourSpec, ModelBehaviour } from "./behaviours.js";
 export { sampleModels } from "./behaviours.js";
 
+/**
+ * What a listing endpoint does: `ok` answers; `hang` never answers (no status line);
+ * `stall` sends 200 and the start of a body, then nothing more.
+ */
+export type EndpointBehaviour = "ok" | "hang" | "stall";
+
+/** The endpoints whose behaviour can be set: `GET /api/version`, `/api/tags`, `/api/ps`. */
+export type Endpoint = "version" | "tags" | "ps";
+
 export interface OllamaSandboxOptions {
   /** Models by name (`gemma3` means `gemma3:latest`) and what each does. */
   models?: Record<string, BehaviourSpec>;
+  /** What `/api/version`, `/api/tags` and `/api/ps` do; default all `ok`. */
+  endpoints?: Partial<Record<Endpoint, EndpointBehaviour>>;
+  /** 404 for a missing model in the older words: `model "x" not found, try pulling it first`. */
+  legacyNotFound?: boolean;
+  /**
+   * As Ollama 0.12.4 (only that release): `think: false` is refused too for a model without
+   * thinking, with that release's words (`registry.ollama.ai/library/x:tag does not support thinking`).
+   */
+  refuseThinkFalse?: boolean;
+  /** Stream NDJSON even when `stream` is false, as a proxy or a server that ignores the field may. */
+  alwaysStream?: boolean;
   /** What `/api/version` says. */
   version?: string;
   host?: string;
@@ -61,7 +81,14 @@ interface Inference {
   prompt: string;
   numPredict: number | undefined;
   keepAlive: number | undefined;
+  /** The request's `think`: undefined, a boolean or a level. */
+  think: boolean | string | undefined;
 }
+
+/** Thinking levels Ollama accepts besides true/false. */
+const THINK_LEVELS = ["high", "medium", "low", "max"];
+/** `ignores-think`: how long it thinks at each level; true, false or none count as medium. */
+const THINKING_TOKENS: Record<string, number> = { low: 40, medium: 80, high: 160, max: 160 };
 
 /** Ollama's answer shape for one step of an inference, before it is worded as chat or generate. */
 interface Answer {
@@ -82,6 +109,7 @@ export class OllamaSandbox {
   /** Every request received, in order. */
   readonly requests: SandboxRequest[] = [];
   private readonly models: Map<string, ModelBehaviour>;
+  private readonly endpoints: Map<Endpoint, EndpointBehaviour>;
   /** Loaded models: normalised name -> when their keep-alive runs out (ms since epoch). */
   private readonly loaded = new Map<string, number>();
   /** Wall time spent answering inference requests, per normalised model name, in ms. */
@@ -92,6 +120,7 @@ export class OllamaSandbox {
 
   constructor(private readonly options: OllamaSandboxOptions = {}) {
     this.models = normaliseBehaviours(options.models ?? {});
+    this.endpoints = new Map(Object.entries(options.endpoints ?? {}) as [Endpoint, EndpointBehaviour][]);
     for (const [key, behaviour] of this.models) {
       if (behaviour.loaded && behaviour.kind !== "missing") this.loaded.set(key, FOREVER);
     }
@@ -139,6 +168,11 @@ export class OllamaSandbox {
     this.models.set(normaliseModelName(model), toBehaviour(spec));
   }
 
+  /** Changes what `/api/version`, `/api/tags` or `/api/ps` does from now on. */
+  setEndpoint(endpoint: Endpoint, behaviour: EndpointBehaviour): void {
+    this.endpoints.set(endpoint, behaviour);
+  }
+
   /** Models in memory now, as `/api/ps` lists them. */
   loadedModels(): string[] {
     this.expire();
@@ -178,9 +212,10 @@ export class OllamaSandbox {
     const route = `${method} ${path}`;
     if (route === "GET /" || route === "HEAD /") return sendText(response, 200, "Ollama is running");
     if (route === "GET /api/version")
-      return send(response, 200, { version: this.options.version ?? "0.12.6" });
-    if (route === "GET /api/tags") return send(response, 200, { models: this.installed() });
-    if (route === "GET /api/ps") return send(response, 200, { models: this.running() });
+      return this.listing("version", response, () => ({ version: this.options.version ?? "0.12.6" }));
+    if (route === "GET /api/tags")
+      return this.listing("tags", response, () => ({ models: this.installed() }));
+    if (route === "GET /api/ps") return this.listing("ps", response, () => ({ models: this.running() }));
     if (route === "POST /api/chat" || route === "POST /api/generate") {
       let body: unknown;
       try {
@@ -193,6 +228,25 @@ export class OllamaSandbox {
     }
     // What Gin answers for any other path or method.
     return sendText(response, 404, "404 page not found");
+  }
+
+  /** A listing endpoint's answer, or its hang or stall. */
+  private async listing(endpoint: Endpoint, response: ServerResponse, body: () => unknown): Promise<void> {
+    const behaviour = this.endpoints.get(endpoint) ?? "ok";
+    if (behaviour === "ok") return send(response, 200, body());
+    const signal = this.untilGone(response);
+    if (behaviour === "stall") {
+      response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      response.write(JSON.stringify(body()).slice(0, 12));
+    }
+    await wait(Number.POSITIVE_INFINITY, signal);
+  }
+
+  /** Aborts when the client goes away (its timeout; Ollama then cancels the request) or the sandbox closes. */
+  private untilGone(response: ServerResponse): AbortSignal {
+    const gone = new AbortController();
+    response.on("close", () => gone.abort(new Closed("client went away")));
+    return AbortSignal.any([this.closing.signal, gone.signal]);
   }
 
   private installed(): unknown[] {
@@ -233,13 +287,30 @@ export class OllamaSandbox {
     const body = (raw !== null && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
     const name = typeof body.model === "string" ? body.model : "";
     if (!name) return send(response, 400, { error: "model is required" });
+    const think = body.think ?? undefined;
+    // Ollama's ThinkValue takes a boolean or a level, anything else fails the request's binding.
+    if (think !== undefined && typeof think !== "boolean" && !THINK_LEVELS.includes(String(think))) {
+      const error =
+        typeof think === "string"
+          ? `invalid think value: ${JSON.stringify(think)} (must be "high", "medium", "low", "max", true, or false)`
+          : 'think must be a boolean or string ("high", "medium", "low", "max", true, or false)';
+      return send(response, 400, { error });
+    }
     const key = normaliseModelName(name);
     const behaviour = this.models.get(key);
     if (!behaviour || behaviour.kind === "missing") {
-      return send(response, 404, { error: `model "${name}" not found, try pulling it first` });
+      // ChatHandler's words since the model list cache; older servers said `model "x" not found, try pulling it first`.
+      const error = this.options.legacyNotFound
+        ? `model "${name}" not found, try pulling it first`
+        : `model '${name}' not found`;
+      return send(response, 404, { error });
     }
-    if (behaviour.kind === "rejects-think" && body.think !== undefined && body.think !== null) {
-      return send(response, 400, { error: `"${name}" does not support thinking` });
+    if (behaviour.kind === "rejects-think") {
+      // Current servers refuse only thinking asked for; 0.12.4 refused any `think` through its scheduler.
+      if (this.options.refuseThinkFalse && think !== undefined)
+        return send(response, 400, { error: `registry.ollama.ai/library/${key} does not support thinking` });
+      if (think === true || typeof think === "string")
+        return send(response, 400, { error: `${JSON.stringify(name)} does not support thinking` });
     }
     const options = (body.options ?? {}) as Record<string, unknown>;
     const inference: Inference = {
@@ -247,16 +318,15 @@ export class OllamaSandbox {
       key,
       behaviour,
       chat,
-      stream: body.stream !== false,
+      stream: body.stream !== false || this.options.alwaysStream === true,
       prompt: chat ? lastUserMessage(body.messages) : typeof body.prompt === "string" ? body.prompt : "",
       numPredict:
         typeof options.num_predict === "number" && options.num_predict > 0 ? options.num_predict : undefined,
       keepAlive: keepAliveMs(body.keep_alive),
+      think: typeof think === "boolean" || typeof think === "string" ? think : undefined,
     };
     // The client may give up (its timeout): stop as Ollama cancels the request.
-    const gone = new AbortController();
-    response.on("close", () => gone.abort(new Closed("client went away")));
-    const signal = AbortSignal.any([this.closing.signal, gone.signal]);
+    const signal = this.untilGone(response);
     const started = performance.now();
     try {
       await this.answer(inference, response, signal, started);
@@ -282,18 +352,31 @@ export class OllamaSandbox {
       await wait(Number.POSITIVE_INFINITY, signal);
       return;
     }
+    if (behaviour.kind === "stall") {
+      response.writeHead(200, {
+        "content-type": inference.stream ? "application/x-ndjson" : "application/json; charset=utf-8",
+      });
+      response.write(`{"model":${JSON.stringify(inference.name)},"created_at":`);
+      await wait(Number.POSITIVE_INFINITY, signal);
+      return;
+    }
     const answer = this.plan(inference);
     const created = () => new Date().toISOString();
-    const stats = () => ({
-      total_duration: Math.round((performance.now() - started) * 1e6),
-      load_duration: Math.round(answer.loadMs * 1e6),
-      prompt_eval_count: answer.promptTokens,
-      prompt_eval_duration: Math.round(answer.promptMs * 1e6),
-      eval_count: answer.evalTokens,
-      eval_duration: Math.round(answer.evalMs * 1e6),
-    });
+    // Ollama's metrics are `omitempty`: a zero is left out.
+    const stats = () =>
+      Object.fromEntries(
+        Object.entries({
+          total_duration: Math.round((performance.now() - started) * 1e6),
+          load_duration: Math.round(answer.loadMs * 1e6),
+          prompt_eval_count: answer.promptTokens,
+          prompt_eval_duration: Math.round(answer.promptMs * 1e6),
+          eval_count: answer.evalTokens,
+          eval_duration: Math.round(answer.evalMs * 1e6),
+        }).filter(([, value]) => value !== 0),
+      );
     await wait(answer.delayMs + answer.loadMs + answer.promptMs, signal);
     this.keepLoaded(inference);
+    if (behaviour.kind === "crash") return this.crash(inference, answer, response, signal, created);
     if (!inference.stream) {
       await wait(answer.evalMs, signal);
       return send(response, 200, {
@@ -328,6 +411,29 @@ export class OllamaSandbox {
     );
   }
 
+  /**
+   * Fails halfway through: a streamed answer already sent 200 and some chunks, so the error
+   * comes as one more line (`{"error": ...}`), as Ollama's streamResponse does; a
+   * non-streamed one is answered 500 with the error.
+   */
+  private async crash(
+    inference: Inference,
+    answer: Answer,
+    response: ServerResponse,
+    signal: AbortSignal,
+    created: () => string,
+  ): Promise<void> {
+    const error =
+      inference.behaviour.message ?? "an error was encountered while running the model: unexpected EOF";
+    const pieces = splitTokens(answer.content || DEFAULT_REPLY).slice(0, 2);
+    await wait(answer.evalMs / 2, signal);
+    if (!inference.stream) return send(response, 500, { error });
+    response.writeHead(200, { "content-type": "application/x-ndjson" });
+    for (const piece of pieces)
+      response.write(`${JSON.stringify({ ...this.words(inference, piece, "", created()), done: false })}\n`);
+    response.end(`${JSON.stringify({ error })}\n`);
+  }
+
   /** What the model says and how long each phase takes. */
   private plan(inference: Inference): Answer {
     const { behaviour } = inference;
@@ -345,7 +451,16 @@ export class OllamaSandbox {
         break;
       case "thinking-only":
         content = "";
-        thinking = THINKING_TEXT.repeat(Math.ceil((THINKING_BUDGET * 4) / THINKING_TEXT.length));
+        // It never stops thinking by itself: the whole budget goes to it.
+        thinking = thinkingText(inference.numPredict ?? THINKING_BUDGET);
+        break;
+      case "ignores-think":
+        content = askedWord(inference.prompt) ?? behaviour.reply ?? DEFAULT_REPLY;
+        thinking = thinkingText(
+          behaviour.thinkingTokens ??
+            THINKING_TOKENS[typeof inference.think === "string" ? inference.think : "medium"] ??
+            THINKING_TOKENS.medium!,
+        );
         break;
       default:
         content = askedWord(inference.prompt) ?? behaviour.reply ?? DEFAULT_REPLY;
@@ -405,6 +520,11 @@ export class OllamaSandbox {
       ...(thinking ? { thinking } : {}),
     };
   }
+}
+
+/** Reasoning text `tokens` tokens long. */
+function thinkingText(tokens: number): string {
+  return THINKING_TEXT.repeat(Math.ceil((tokens * 4) / THINKING_TEXT.length)).slice(0, tokens * 4);
 }
 
 function lastUserMessage(messages: unknown): string {
