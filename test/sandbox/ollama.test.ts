@@ -354,6 +354,10 @@ describe("close", () => {
       () => "answered",
       () => "cut off",
     );
+    // Wait for the sandbox to hold the request (under load it may take a while to arrive), then 50 ms.
+    while (!sandbox.requests.some((request) => request.path === "/api/chat")) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sandbox.requests.at(-1)?.status).toBeUndefined();
     await sandbox.close();

@@ -135,7 +135,7 @@ describe("OllamaClient listings that stall or hang", () => {
         const error = await rejection(call());
         expect(error.kind).toBe("timeout");
         expect(error.message).toBe(`GET ${url}${path} got no answer within 300 ms (timeout)`);
-        expect(performance.now() - started).toBeLessThan(1_500);
+        expect(performance.now() - started).toBeLessThan(3_000);
       }
       // A timed-out listing is not tried again: the deadline covers every attempt.
       expect(quick.requests).toBe(3);
