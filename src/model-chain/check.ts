@@ -216,6 +216,9 @@ export async function checkChain(
     settings.onModel?.(result);
     return result;
   };
+  // The listings start with the version check: three round trips cost one. allSettled never
+  // rejects, so when the server is down they are left to end at their own deadline, unawaited.
+  const listings = Promise.allSettled([api.tags(), api.ps()]);
   let serverVersion: string;
   try {
     serverVersion = await api.version();
@@ -232,8 +235,7 @@ export async function checkChain(
     };
   }
 
-  // Both listings at once: they are independent, and each round trip adds to the run's wall time.
-  const [tags, ps] = await Promise.allSettled([api.tags(), api.ps()]);
+  const [tags, ps] = await listings;
   let installed: Set<string> | undefined;
   if (tags.status === "fulfilled")
     // The client names each entry by `name`, else `model`.
