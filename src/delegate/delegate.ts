@@ -1,6 +1,7 @@
 import type { FleetConfig } from "../config/config.js";
 import type { ForgeClient } from "../forge/client.js";
-import type { Issue } from "../forge/types.js";
+import { isNotFound } from "../forge/errors.js";
+import type { Issue, User } from "../forge/types.js";
 import { assign, commentOnce } from "./apply.js";
 import { delegationComment } from "./comment.js";
 import { addToWorkload, countWorkload, renderDashboard, totalsOf, type Workload } from "./dashboard.js";
@@ -154,7 +155,16 @@ async function checkAssignable(job: DelegateJob, planned: readonly Planned[]): P
   const problems: string[] = [];
   await Promise.all(
     repos.map(async (repo) => {
-      const users = new Set((await job.forge.listAssignees(repo)).map((user) => user.login.toLowerCase()));
+      let assignable: User[];
+      try {
+        assignable = await job.forge.listAssignees(repo);
+      } catch (error) {
+        // A forge without this endpoint: each assignment is still verified after its PATCH.
+        if (!isNotFound(error)) throw error;
+        job.log(`  ${repo}: cannot list assignable users (404): agents are checked as they are assigned`);
+        return;
+      }
+      const users = new Set(assignable.map((user) => user.login.toLowerCase()));
       const agents = new Set(
         planned.filter((entry) => entry.repo === repo).map((entry) => entry.choice.agent),
       );

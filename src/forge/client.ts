@@ -142,7 +142,11 @@ export class ForgeClient {
     else if (link !== null) hasNext = /rel="next"/.test(link);
     // Feeds send X-Total-Count but no Link: page by the count (the server may clamp the page size).
     else if (total !== undefined && Number.isFinite(total)) hasNext = fetchedBefore + items.length < total;
-    else hasNext = items.length >= this.pageSize;
+    // Neither header (not Gitea, which sends both): a server may clamp the page size below ours
+    // without saying so, so only a page shorter than the pages before it, or empty, is the last.
+    else
+      hasNext =
+        items.length >= Math.min(this.pageSize, pageNumber === 1 ? 1 : fetchedBefore / (pageNumber - 1));
     return { items, total, hasNext };
   }
 
