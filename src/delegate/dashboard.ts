@@ -1,5 +1,6 @@
 import type { FleetConfig } from "../config/config.js";
 import type { Issue } from "../forge/types.js";
+import { type Align, markdownTable } from "../report/markdown.js";
 
 /** Open issues per agent per repository, counted from list pages already fetched. */
 export interface Workload {
@@ -53,10 +54,6 @@ export function addToWorkload(workload: Workload, agent: string, repo: string): 
   workload.unassigned.set(repo, Math.max(0, (workload.unassigned.get(repo) ?? 0) - 1));
 }
 
-function row(cells: readonly (string | number)[]): string {
-  return `| ${cells.join(" | ")} |`;
-}
-
 /** The dashboard: one row per agent, one column per repository, plus capacity and state. */
 export function renderDashboard(
   workload: Workload,
@@ -64,25 +61,16 @@ export function renderDashboard(
   agentStates: ReadonlyMap<string, string>,
 ): string {
   const totals = totalsOf(workload);
-  const lines = [
-    "## Fleet workload",
-    "",
-    row(["agent", ...workload.repos, "open", "max-open", "state"]),
-    row(["---", ...workload.repos.map(() => "---:"), "---:", "---:", "---"]),
-  ];
-  for (const [agent, counts] of workload.byAgent) {
-    const maxOpen = config.agents.find((entry) => entry.name === agent)?.maxOpen;
-    lines.push(
-      row([
-        `@${agent}`,
-        ...workload.repos.map((repo) => counts.get(repo) ?? 0),
-        totals.get(agent) ?? 0,
-        maxOpen ?? "-",
-        agentStates.get(agent) ?? "-",
-      ]),
-    );
-  }
+  const rows = [...workload.byAgent].map(([agent, counts]) => [
+    `@${agent}`,
+    ...workload.repos.map((repo) => counts.get(repo) ?? 0),
+    totals.get(agent) ?? 0,
+    config.agents.find((entry) => entry.name === agent)?.maxOpen ?? "-",
+    agentStates.get(agent) ?? "-",
+  ]);
   const unassigned = workload.repos.map((repo) => workload.unassigned.get(repo) ?? 0);
-  lines.push(row(["_unassigned_", ...unassigned, unassigned.reduce((sum, n) => sum + n, 0), "", ""]));
-  return `${lines.join("\n")}\n`;
+  rows.push(["_unassigned_", ...unassigned, unassigned.reduce((sum, n) => sum + n, 0), "", ""]);
+  const headers = ["agent", ...workload.repos, "open", "max-open", "state"];
+  const align: Align[] = ["left", ...workload.repos.map((): Align => "right"), "right", "right", "left"];
+  return `## Fleet workload\n\n${markdownTable(headers, rows, align)}\n`;
 }
