@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REPO_NAME, USER_NAME } from "../forge/refs.js";
 import {
   DEFAULT_DASHBOARD_PATH,
   DEFAULT_IDLE_AFTER,
@@ -8,13 +9,11 @@ import {
 import { parseDuration } from "../util/duration.js";
 
 /** A forge user name, as Gitea allows them. */
-const userName = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, "a forge user name (letters, digits, '-', '_', '.')");
+const userName = z.string().regex(USER_NAME, "a forge user name (letters, digits, '-', '_', '.')");
 
 export const repoName = z
   .string()
-  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a repository as owner/name")
+  .regex(REPO_NAME, "a repository as owner/name")
   .meta({ description: "A repository as owner/name." });
 
 const duration = z

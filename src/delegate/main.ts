@@ -1,8 +1,8 @@
+import { loadJobConfig } from "../action/config.js";
 import { readRunContext } from "../action/context.js";
 import { reportFailure } from "../action/failure.js";
 import { createForge } from "../action/forge.js";
 import { actionIO, ExitCode, type JobIO } from "../action/io.js";
-import { loadConfig } from "../config/config.js";
 import type { ForgeClient } from "../forge/client.js";
 import { DelegateOutput } from "../names.js";
 import { readAgentStates } from "../state/agents.js";
@@ -39,13 +39,7 @@ export async function run(io: JobIO = actionIO()): Promise<number> {
       reporter,
     );
     const home = options.repository ?? (options.target.mode === "event" ? options.target.repo : undefined);
-    const config = await loadConfig({
-      path: options.configPath,
-      workspace: context.workspace,
-      ...(home
-        ? { readRemote: async (path) => (await forge.readFile(home, path))?.text, remoteName: home }
-        : {}),
-    });
+    const config = await loadJobConfig(options.configPath, context.workspace, forge, home);
     const repos = config.repos ?? (home ? [home] : []);
     if (repos.length === 0)
       throw new Error("no repositories to watch: set `repos` in the config or run in a repository");

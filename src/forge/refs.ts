@@ -1,8 +1,13 @@
 import type { RepoRef } from "./types.js";
 
+/** A forge user name, as Gitea allows them. */
+export const USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+/** `owner/name`, captured in two groups. */
+export const REPO_NAME = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
+
 /** `owner/name` -> RepoRef; throws on anything else. */
 export function parseRepo(text: string): RepoRef {
-  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(text.trim());
+  const match = REPO_NAME.exec(text.trim());
   if (!match) throw new Error(`'${text}' is not a repository (expected owner/name)`);
   return { owner: match[1]!, name: match[2]! };
 }

@@ -1,11 +1,10 @@
+import { loadJobConfig } from "../action/config.js";
 import { readRunContext } from "../action/context.js";
 import { reportFailure } from "../action/failure.js";
 import { createForge } from "../action/forge.js";
 import { InputError } from "../action/inputs.js";
 import { actionIO, ExitCode, type JobIO } from "../action/io.js";
 import type { Reporter } from "../action/reporter.js";
-import { type FleetConfig, loadConfig } from "../config/config.js";
-import type { ForgeClient } from "../forge/client.js";
 import { LIFECYCLE_COMMANDS, LifecycleInput, LifecycleOutput, TASK_OUTCOMES } from "../names.js";
 import { fleetLogLines, renderFleet } from "../report/fleet.js";
 import { commitFleetState, fleetStore } from "../state/fleet-store.js";
@@ -90,20 +89,6 @@ async function report(
   );
 }
 
-async function openConfig(
-  forge: ForgeClient,
-  repo: string,
-  options: LifecycleOptions,
-  workspace: string,
-): Promise<FleetConfig> {
-  return loadConfig({
-    path: options.configPath,
-    workspace,
-    remoteName: repo,
-    readRemote: async (path) => (await forge.readFile(repo, path))?.text,
-  });
-}
-
 /** The lifecycle job: read options, apply the command (or monitor) to the state, commit, report. */
 export async function run(io: JobIO = actionIO()): Promise<number> {
   const { reporter } = io;
@@ -121,7 +106,7 @@ export async function run(io: JobIO = actionIO()): Promise<number> {
       { apiUrl: options.apiUrl ?? context.apiUrl, token: options.token, env: io.env },
       reporter,
     );
-    const config = await openConfig(forge, repo, options, context.workspace);
+    const config = await loadJobConfig(options.configPath, context.workspace, forge, repo);
     const store = fleetStore(forge, repo, config, options.dryRun);
     const nowMs = Date.now();
     const commandContext: CommandContext = {

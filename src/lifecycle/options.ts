@@ -1,5 +1,5 @@
 import { booleanInput, choiceInput, InputError, type InputSource, optionalString } from "../action/inputs.js";
-import { parseIssueRef } from "../forge/refs.js";
+import { parseIssueRef, USER_NAME } from "../forge/refs.js";
 import {
   DEFAULT_CONFIG_PATH,
   LIFECYCLE_COMMANDS,
@@ -26,8 +26,6 @@ export interface LifecycleOptions {
 /** Commands that act on one agent and need `agent`. */
 const AGENT_COMMANDS: readonly LifecycleCommand[] = ["provision", "deploy", "heartbeat", "task", "retire"];
 
-const AGENT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-
 /** Reads and checks every input once; a bad value fails with what would be valid. */
 export function readOptions(inputs: InputSource, currentRepo: string | undefined): LifecycleOptions {
   const command = choiceInput(inputs, LifecycleInput.command, LIFECYCLE_COMMANDS, "monitor");
@@ -41,7 +39,7 @@ export function readOptions(inputs: InputSource, currentRepo: string | undefined
     );
   const ignored: string[] = [];
   if (!needsAgent && agent) ignored.push(LifecycleInput.agent);
-  if (agent && !AGENT_NAME.test(agent))
+  if (agent && !USER_NAME.test(agent))
     throw new InputError(`input '${LifecycleInput.agent}' is '${agent}': expected a forge user name`);
   let task: string | undefined;
   let outcome: TaskOutcome | undefined;

@@ -1,9 +1,10 @@
+import { loadJobConfig } from "../action/config.js";
 import { readRunContext } from "../action/context.js";
 import { reportFailure } from "../action/failure.js";
 import { createForge } from "../action/forge.js";
 import { InputError } from "../action/inputs.js";
 import { actionIO, ExitCode, type JobIO } from "../action/io.js";
-import { type FleetConfig, loadConfig, resolveOllamaUrl } from "../config/config.js";
+import { type FleetConfig, resolveOllamaUrl } from "../config/config.js";
 import { ConfigError } from "../config/errors.js";
 import type { ForgeClient } from "../forge/client.js";
 import {
@@ -110,13 +111,7 @@ export async function run(io: JobIO = actionIO(), deps: Partial<ModelChainDeps> 
     let forge: ForgeClient | undefined;
     if (options.token && apiUrl) forge = createForge({ apiUrl, token: options.token, env: io.env }, reporter);
     const repo = context.repository;
-    const config = await loadConfig({
-      path: options.configPath,
-      workspace: context.workspace,
-      ...(forge && repo
-        ? { readRemote: async (path: string) => (await forge.readFile(repo, path))?.text, remoteName: repo }
-        : {}),
-    });
+    const config = await loadJobConfig(options.configPath, context.workspace, forge, repo);
     const chain = chainOf(config);
     const url = ollamaUrl(options.url, config, io.env);
     const timeoutMs = options.timeoutMs ?? config.models?.timeoutMs ?? parseDuration(DEFAULT_MODEL_TIMEOUT)!;
