@@ -1,4 +1,4 @@
-// Writes src/sandbox/gitea-api.json: the operations fleet-actions uses, cut from Gitea's swagger,
+// Writes sandbox/gitea-api.json: the operations fleet-actions uses, cut from Gitea's swagger,
 // with only what request validation needs. The sandbox rejects any request outside it.
 // Usage: tsx scripts/extract-gitea-api.ts [path/to/gitea-swagger.json]
 import { readFileSync, writeFileSync } from "node:fs";
@@ -126,9 +126,9 @@ const fixture = {
   operations,
   definitions: Object.fromEntries(Object.entries(definitions).sort(([a], [b]) => a.localeCompare(b))),
 };
-const target = new URL("../src/sandbox/gitea-api.json", import.meta.url);
+const target = new URL("../sandbox/gitea-api.json", import.meta.url);
 const text = `${JSON.stringify(fixture, null, 1)}\n`;
 writeFileSync(target, text);
 console.log(
-  `src/sandbox/gitea-api.json: ${OPERATIONS.length} operations, ${Object.keys(definitions).length} definitions, ${text.length} bytes`,
+  `sandbox/gitea-api.json: ${OPERATIONS.length} operations, ${Object.keys(definitions).length} definitions, ${text.length} bytes`,
 );

@@ -2,8 +2,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GiteaSandbox } from "../../sandbox/gitea/index.js";
 import { run } from "../../src/lifecycle/main.js";
-import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
 import { benchIO, figure, heading, ms } from "./util.js";
 
 const HOUR = 3_600_000;

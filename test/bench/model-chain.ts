@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { type BehaviourSpec, OllamaSandbox, sampleModels } from "../../sandbox/ollama/index.js";
 import { run } from "../../src/model-chain/main.js";
-import { type BehaviourSpec, OllamaSandbox, sampleModels } from "../../src/sandbox/ollama/index.js";
 import { closedPort } from "../harness/files.js";
 import { benchIO, coldStart, figure, heading, ms } from "./util.js";
 

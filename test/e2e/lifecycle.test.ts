@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { GiteaSandbox } from "../../sandbox/gitea/index.js";
 import { loadConfig } from "../../src/config/config.js";
 import { ForgeClient } from "../../src/forge/client.js";
-import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
 import { readAgentStates } from "../../src/state/agents.js";
 import { parseState } from "../../src/state/document.js";
 import { commitModelReport } from "../../src/state/models.js";

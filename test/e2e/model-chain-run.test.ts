@@ -1,12 +1,12 @@
 // The model-chain job's run() in process (as the CLI calls it) against the Ollama sandbox:
 // cases the action test does not need a bundle for.
 import { afterEach, describe, expect, it } from "vitest";
+import { type BehaviourSpec, OllamaSandbox } from "../../sandbox/ollama/index.js";
 import { MemoryReporter } from "../../src/action/reporter.js";
 import type { ModelReportCommit } from "../../src/model-chain/commit.js";
 import { help, run } from "../../src/model-chain/main.js";
 import type { ModelReport } from "../../src/model-chain/report.js";
 import { OllamaClient } from "../../src/ollama/client.js";
-import { type BehaviourSpec, OllamaSandbox } from "../../src/sandbox/ollama/index.js";
 import { closedPort, workspace } from "../harness/files.js";
 
 let sandbox: OllamaSandbox | undefined;

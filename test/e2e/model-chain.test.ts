@@ -1,9 +1,9 @@
 // The model-chain action end to end: action.yml's step run for real with bash and the bundle,
 // against the Ollama sandbox on loopback.
 import { afterEach, describe, expect, it } from "vitest";
+import { GiteaSandbox } from "../../sandbox/gitea/index.js";
+import { type BehaviourSpec, OllamaSandbox } from "../../sandbox/ollama/index.js";
 import type { ModelReport } from "../../src/model-chain/report.js";
-import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
-import { type BehaviourSpec, OllamaSandbox } from "../../src/sandbox/ollama/index.js";
 import { parseState } from "../../src/state/document.js";
 import { runAction } from "../harness/action.js";
 import { closedPort, workspace } from "../harness/files.js";

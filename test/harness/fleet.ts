@@ -1,5 +1,5 @@
 // Builds realistic fleets in a GiteaSandbox for end-to-end tests and benchmarks.
-import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
+import { GiteaSandbox } from "../../sandbox/gitea/index.js";
 
 export const BOT = "fleet-bot";
 export const AGENTS = ["claw-code", "gemini", "ezra", "bezalel", "timmy"] as const;

@@ -1,16 +1,16 @@
 import { statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { feedPage } from "../../src/sandbox/gitea/activity.js";
-import { blobSha } from "../../src/sandbox/gitea/git.js";
-import { HANDLERS } from "../../src/sandbox/gitea/handlers/index.js";
-import { linkHeader, listOptions } from "../../src/sandbox/gitea/pagination.js";
-import { API, findRoute } from "../../src/sandbox/gitea/swagger.js";
-import { dayRange } from "../../src/sandbox/gitea/time.js";
-import type { ActivityRec } from "../../src/sandbox/gitea/types.js";
+import { feedPage } from "../../sandbox/gitea/activity.js";
+import { blobSha } from "../../sandbox/gitea/git.js";
+import { HANDLERS } from "../../sandbox/gitea/handlers/index.js";
+import { linkHeader, listOptions } from "../../sandbox/gitea/pagination.js";
+import { API, findRoute } from "../../sandbox/gitea/swagger.js";
+import { dayRange } from "../../sandbox/gitea/time.js";
+import type { ActivityRec } from "../../sandbox/gitea/types.js";
 
 describe("the swagger fixture", () => {
   it("is small and has a handler for every operation, and no handler outside it", () => {
-    expect(statSync(new URL("../../src/sandbox/gitea-api.json", import.meta.url)).size).toBeLessThan(100_000);
+    expect(statSync(new URL("../../sandbox/gitea-api.json", import.meta.url)).size).toBeLessThan(100_000);
     expect(Object.keys(HANDLERS).sort()).toEqual(Object.keys(API.operations).sort());
     expect(API.giteaVersion).toBe("1.27.1");
   });

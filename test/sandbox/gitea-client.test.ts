@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GiteaSandbox } from "../../sandbox/gitea/index.js";
+import { SAMPLE, seedSampleFleet } from "../../sandbox/sample.js";
 import { parseConfig } from "../../src/config/config.js";
 import { ForgeClient } from "../../src/forge/client.js";
 import { isNotFound, isStaleSha } from "../../src/forge/errors.js";
 import type { Activity } from "../../src/forge/types.js";
-import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
-import { SAMPLE, seedSampleFleet } from "../../src/sandbox/sample.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 let sandbox: GiteaSandbox;

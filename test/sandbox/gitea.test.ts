@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
+import { GiteaSandbox } from "../../sandbox/gitea/index.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);

@@ -1,6 +1,6 @@
 // The Ollama sandbox must answer like Ollama's REST API (docs.ollama.com/api) where the chain check relies on it.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { OllamaSandbox, sampleModels } from "../../src/sandbox/ollama/index.js";
+import { OllamaSandbox, sampleModels } from "../../sandbox/ollama/index.js";
 
 let sandbox: OllamaSandbox;
 let url: string;

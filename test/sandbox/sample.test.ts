@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { GiteaSandbox } from "../../sandbox/gitea/index.js";
+import { SAMPLE, SAMPLE_CHAIN, sampleConfigYaml, seedSampleFleet } from "../../sandbox/sample.js";
 import { parseConfig } from "../../src/config/config.js";
-import { GiteaSandbox } from "../../src/sandbox/gitea/index.js";
-import { SAMPLE, SAMPLE_CHAIN, sampleConfigYaml, seedSampleFleet } from "../../src/sandbox/sample.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 

@@ -2,10 +2,10 @@
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OllamaSandbox } from "../../sandbox/ollama/index.js";
 import { createOllamaFetch, OLLAMA_DISPATCHER_LIMITS, OllamaClient } from "../../src/ollama/client.js";
 import { isModelNotFound, isThinkUnsupported, OllamaError } from "../../src/ollama/errors.js";
 import type { ChatRequest } from "../../src/ollama/types.js";
-import { OllamaSandbox } from "../../src/sandbox/ollama/index.js";
 import { closedPort } from "../harness/files.js";
 
 let sandbox: OllamaSandbox;

@@ -1,4 +1,4 @@
-import { normaliseModelName } from "../../ollama/names.js";
+import { normaliseModelName } from "../../src/ollama/names.js";
 
 /**
  * What a sandbox model does when asked to answer:

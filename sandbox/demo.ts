@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../cli/main.js";
+import { main } from "../src/cli/main.js";
 import { startSampleSandboxes } from "./fleet.js";
 import { SAMPLE } from "./sample.js";
 

@@ -2,7 +2,7 @@
 // misbehave on purpose: for tests, the bench, `npm run demo` and `npm run sandbox`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { normaliseModelName } from "../../ollama/names.js";
+import { normaliseModelName } from "../../src/ollama/names.js";
 import {
   askedWord,
   type BehaviourSpec,
