@@ -14,6 +14,9 @@ export const DEFAULT_CONFIG_PATH = ".gitea/fleet.yml";
 export const DEFAULT_OLLAMA_URL = "http://127.0.0.1:11434";
 export const DEFAULT_MODEL_TIMEOUT = "120s";
 export const DEFAULT_IDLE_AFTER = "24h";
+export const DEFAULT_STALL_AFTER = "72h";
+export const DEFAULT_MAX_RECLAIMS = 2;
+export const DEFAULT_NEEDS_HUMAN_LABEL = "needs-human";
 export const DEFAULT_STATE_PATH = ".fleet/state.json";
 export const DEFAULT_DASHBOARD_PATH = ".fleet/FLEET.md";
 /** Environment variable the CLI reads the token from. */
@@ -94,5 +97,7 @@ export const ACTION_OUTPUTS: Record<ActionName, readonly string[]> = {
 
 /** Hidden marker in delegation comments: makes "already commented" checkable. */
 export const DELEGATE_MARKER_PREFIX = "<!-- fleet-actions:delegate";
+/** Hidden marker in release comments: counts an issue's releases and names the released agent. */
+export const RELEASE_MARKER_PREFIX = "<!-- fleet-actions:release";
 /** Every state commit message ends with this so state commits start no workflows. */
 export const SKIP_CI = "[skip ci]";

@@ -1,6 +1,6 @@
 import { ApiError, internal } from "./errors.js";
 import type { Store } from "./store.js";
-import type { EventRec, EventType, IssueRec, RepoRec, Unix, UserRec } from "./types.js";
+import type { EventRec, EventType, IssueRec, LabelRec, RepoRec, Unix, UserRec } from "./types.js";
 
 export interface NewIssue {
   title: string;
@@ -105,6 +105,44 @@ export function addComment(
 function ellipsis(text: string, length: number): string {
   const chars = [...text];
   return chars.length <= length ? text : `${chars.slice(0, length - 1).join("")}…`;
+}
+
+/** Gitea's NewIssueLabels: a `label` event per label not already there; the issue counts as updated. */
+export function addLabels(
+  store: Store,
+  issue: IssueRec,
+  doer: UserRec,
+  labels: readonly LabelRec[],
+  at = store.now(),
+): void {
+  for (const label of labels) {
+    if (issue.labels.includes(label)) continue;
+    issue.labels.push(label);
+    addEvent(store, issue, "label", doer, at, { label, body: "1" });
+    issue.updated = Math.max(issue.updated, at);
+  }
+}
+
+/**
+ * A cross reference Gitea records on an issue: `pull_ref` when a pull request mentions it,
+ * `commit_ref` when a pushed commit does. The actor is who opened the PR or pushed.
+ */
+export function addReference(
+  store: Store,
+  issue: IssueRec,
+  doer: UserRec,
+  ref: { pull: IssueRec } | { commitSha: string },
+  at = store.now(),
+): EventRec {
+  const event =
+    "pull" in ref
+      ? addEvent(store, issue, "pull_ref", doer, at, { refIssue: ref.pull })
+      : addEvent(store, issue, "commit_ref", doer, at, {
+          refCommitSha: ref.commitSha,
+          body: `<a href="${issue.repo.fullName}/commit/${ref.commitSha}">${ref.commitSha.slice(0, 10)}</a>`,
+        });
+  issue.updated = Math.max(issue.updated, at);
+  return event;
 }
 
 export interface IssueEdit {

@@ -102,7 +102,7 @@ export function renderRepo(store: Store, repo: RepoRec, viewer: UserRec | undefi
   };
 }
 
-function renderLabel(label: LabelRec, repo: RepoRec, urls: Urls) {
+export function renderLabel(label: LabelRec, repo: RepoRec, urls: Urls) {
   return {
     id: label.id,
     name: label.name,
@@ -185,9 +185,9 @@ export function renderTimelineEvent(event: EventRec, issue: IssueRec, urls: Urls
     old_ref: "",
     new_ref: "",
     ref_action: "",
-    ref_commit_sha: "",
+    ref_commit_sha: event.refCommitSha ?? "",
     review_id: 0,
-    label: null,
+    label: event.label ? renderLabel(event.label, issue.repo, urls) : null,
     assignee: event.assignee ? renderUser(event.assignee, urls) : null,
     assignee_team: null,
     removed_assignee: event.removedAssignee ?? false,
@@ -195,7 +195,7 @@ export function renderTimelineEvent(event: EventRec, issue: IssueRec, urls: Urls
     milestone: null,
     old_milestone: null,
     tracked_time: null,
-    ref_issue: null,
+    ref_issue: event.refIssue ? renderIssue(event.refIssue, urls) : null,
     ref_comment: null,
     dependent_issue: null,
   };

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { changeFiles, resolveRef } from "./contents.js";
-import { addComment, createIssue, editIssue, setState } from "./issues.js";
+import { addComment, addLabels, addReference, createIssue, editIssue, setState } from "./issues.js";
 import { seededRandom } from "./random.js";
 import { renderComment, renderIssue, renderTimelineEvent, type Urls } from "./render.js";
 import { type RequestRecord, type ServerState, serve } from "./server.js";
@@ -324,6 +324,39 @@ export class GiteaSandbox {
       fields,
       at ? toUnix(at) : undefined,
     );
+  }
+
+  /** Labels an issue as `by` at a chosen time (a `label` timeline event; the label is created when missing). */
+  addLabel(repo: string, number: number, fields: { by: string; label: string; at?: Time }): void {
+    const rec = this.store.mustRepo(repo);
+    const at = fields.at === undefined ? undefined : toUnix(fields.at);
+    addLabels(
+      this.store,
+      this.issueRec(repo, number),
+      this.store.mustUser(fields.by),
+      [this.store.label(rec, fields.label)],
+      at,
+    );
+  }
+
+  /**
+   * A reference to the issue from a pull request (`pull_ref`, `pull` is the PR's number in the
+   * same repository) or a pushed commit (`commit_ref`), made by `by`.
+   */
+  addReference(
+    repo: string,
+    number: number,
+    fields: { by: string; at?: Time } & ({ pull: number } | { commitSha: string }),
+  ): void {
+    const at = fields.at === undefined ? undefined : toUnix(fields.at);
+    const ref =
+      "pull" in fields ? { pull: this.issueRec(repo, fields.pull) } : { commitSha: fields.commitSha };
+    addReference(this.store, this.issueRec(repo, number), this.store.mustUser(fields.by), ref, at);
+  }
+
+  /** The labels of a repository, by name. */
+  labels(repo: string): string[] {
+    return [...this.store.mustRepo(repo).labels.values()].map((label) => label.name);
   }
 
   /**

@@ -51,7 +51,16 @@ export interface RepoRec {
   activities: ActivityRec[];
 }
 
-export type EventType = "comment" | "assignees" | "close" | "reopen" | "change_title";
+/** Gitea's comment type names (CommentType.String()) for the events the sandbox records. */
+export type EventType =
+  | "comment"
+  | "assignees"
+  | "close"
+  | "reopen"
+  | "change_title"
+  | "label"
+  | "pull_ref"
+  | "commit_ref";
 
 /** A row of Gitea's comment table: a comment or a timeline event. */
 export interface EventRec {
@@ -65,6 +74,12 @@ export interface EventRec {
   removedAssignee?: boolean;
   oldTitle?: string;
   newTitle?: string;
+  /** `label` events: the label; `body` is "1" when added, "" when removed (as Gitea stores it). */
+  label?: LabelRec;
+  /** `pull_ref`: the pull request that references the issue. */
+  refIssue?: IssueRec;
+  /** `commit_ref`: the referencing commit. */
+  refCommitSha?: string;
 }
 
 export interface IssueRec {

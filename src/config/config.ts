@@ -41,6 +41,10 @@ export interface FleetConfig {
     ignoreAuthors: string[];
     titleWeight: number;
     minScore: number;
+    /** Undefined when `stall-after: off`. */
+    stallAfterMs: number | undefined;
+    maxReclaims: number;
+    needsHumanLabel: string;
   };
   models: ModelsConfig | undefined;
   lifecycle: {
@@ -96,6 +100,10 @@ function normalise(source: string, raw: RawFleetConfig): FleetConfig {
       ignoreAuthors: raw.delegation["ignore-authors"],
       titleWeight: raw.delegation["title-weight"],
       minScore: raw.delegation["min-score"],
+      stallAfterMs:
+        raw.delegation["stall-after"] === "off" ? undefined : parseDuration(raw.delegation["stall-after"])!,
+      maxReclaims: raw.delegation["max-reclaims"],
+      needsHumanLabel: raw.delegation["needs-human-label"],
     },
     models,
     lifecycle: {

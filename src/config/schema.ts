@@ -3,7 +3,10 @@ import { REPO_NAME, USER_NAME } from "../forge/refs.js";
 import {
   DEFAULT_DASHBOARD_PATH,
   DEFAULT_IDLE_AFTER,
+  DEFAULT_MAX_RECLAIMS,
   DEFAULT_MODEL_TIMEOUT,
+  DEFAULT_NEEDS_HUMAN_LABEL,
+  DEFAULT_STALL_AFTER,
   DEFAULT_STATE_PATH,
 } from "../names.js";
 import { parseDuration } from "../util/duration.js";
@@ -55,6 +58,19 @@ const delegation = z.strictObject({
   }),
   "min-score": z.number().nonnegative().default(0).meta({
     description: "Scores at or below this are no match (the fallback applies).",
+  }),
+  "stall-after": z
+    .union([z.literal("off"), duration])
+    .default(DEFAULT_STALL_AFTER)
+    .meta({
+      description:
+        'Release an agent that did nothing on an issue this long since it was assigned (sweep mode); "off" disables.',
+    }),
+  "max-reclaims": z.number().int().nonnegative().default(DEFAULT_MAX_RECLAIMS).meta({
+    description: "After this many releases of one issue, label it for a person instead of delegating again.",
+  }),
+  "needs-human-label": z.string().min(1).default(DEFAULT_NEEDS_HUMAN_LABEL).meta({
+    description: "Label put on an issue released max-reclaims times; delegate then leaves it alone.",
   }),
 });
 
@@ -112,6 +128,9 @@ export const fleetConfigSchema = z
       "ignore-authors": [],
       "title-weight": 3,
       "min-score": 0,
+      "stall-after": DEFAULT_STALL_AFTER,
+      "max-reclaims": DEFAULT_MAX_RECLAIMS,
+      "needs-human-label": DEFAULT_NEEDS_HUMAN_LABEL,
     }),
     models: models.optional(),
     lifecycle: lifecycle.default({

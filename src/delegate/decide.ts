@@ -13,6 +13,9 @@ export function skipReason(issue: Issue, config: FleetConfig): string | undefine
   const skipLabels = new Set(config.delegation.skipLabels.map((label) => label.toLowerCase()));
   const label = (issue.labels ?? []).find((candidate) => skipLabels.has(candidate.name.toLowerCase()));
   if (label) return `has skip label '${label.name}'`;
+  const needsHuman = config.delegation.needsHumanLabel.toLowerCase();
+  if ((issue.labels ?? []).some((candidate) => candidate.name.toLowerCase() === needsHuman))
+    return `has the needs-human label '${config.delegation.needsHumanLabel}': it waits for a person`;
   const author = issue.user?.login.toLowerCase();
   if (author && config.delegation.ignoreAuthors.some((name) => name.toLowerCase() === author)) {
     return `opened by ignored author ${issue.user?.login}`;

@@ -1,7 +1,17 @@
 import { type FetchContext, FetchError, type FetchOptions, ofetch } from "ofetch";
 import { ForgeError, isNotFound, MissingTokenError } from "./errors.js";
 import { parseRepo } from "./refs.js";
-import type { Activity, Comment, ContentsResponse, FileChange, Issue, Repository, User } from "./types.js";
+import type {
+  Activity,
+  Comment,
+  ContentsResponse,
+  FileChange,
+  Issue,
+  Label,
+  Repository,
+  TimelineEvent,
+  User,
+} from "./types.js";
 
 export type ForgeFlavor = "gitea" | "github";
 
@@ -216,6 +226,53 @@ export class ForgeClient {
     const { owner, name } = parseRepo(repo);
     const path = `/repos/${enc(owner)}/${enc(name)}/issues/${number}/comments`;
     return (await this.request<Comment>("POST", path, { body: { body }, retry: false })).data;
+  }
+
+  /**
+   * Every event on an issue, oldest first. Gitea pages the timeline but sends neither a Link
+   * header nor a usable X-Total-Count (it counts the page), so a page as long as the page
+   * size means there may be more; most timelines fit in one page.
+   */
+  async listTimeline(repo: string, number: number): Promise<TimelineEvent[]> {
+    const { owner, name } = parseRepo(repo);
+    const path = `/repos/${enc(owner)}/${enc(name)}/issues/${number}/timeline`;
+    const events: TimelineEvent[] = [];
+    for (let pageNumber = 1; pageNumber <= 1_000; pageNumber++) {
+      const { data } = await this.request<TimelineEvent[] | null>("GET", path, {
+        query: { page: pageNumber, limit: this.pageSize },
+      });
+      const items = data ?? [];
+      events.push(...items);
+      if (items.length < this.pageSize) break;
+    }
+    return events;
+  }
+
+  /** The repository's labels (every page). */
+  listLabels(repo: string): Promise<Label[]> {
+    const { owner, name } = parseRepo(repo);
+    return this.all<Label>(`/repos/${enc(owner)}/${enc(name)}/labels`);
+  }
+
+  /** Never retried blindly: a repeated POST after a lost answer is a 422 (the name exists). */
+  async createLabel(
+    repo: string,
+    label: { name: string; color: string; description: string },
+  ): Promise<Label> {
+    const { owner, name } = parseRepo(repo);
+    return (
+      await this.request<Label>("POST", `/repos/${enc(owner)}/${enc(name)}/labels`, {
+        body: label,
+        retry: false,
+      })
+    ).data;
+  }
+
+  /** Adds labels by id (ids work on every Gitea version; names only on newer ones); repeating it is harmless. */
+  async addLabels(repo: string, number: number, ids: number[]): Promise<Label[]> {
+    const { owner, name } = parseRepo(repo);
+    const path = `/repos/${enc(owner)}/${enc(name)}/issues/${number}/labels`;
+    return (await this.request<Label[]>("POST", path, { body: { labels: ids }, retry: true })).data ?? [];
   }
 
   // --- contents -----------------------------------------------------------

@@ -38,6 +38,22 @@ export interface Comment {
   created_at: string;
 }
 
+/**
+ * One entry of an issue's timeline (Gitea's TimelineComment): a comment or an event, with
+ * its actor in `user`. `type` is Gitea's comment type name: `comment`, `assignees`,
+ * `label`, `close`, `reopen`, `pull_ref`, `commit_ref`, `change_title`, ...
+ */
+export interface TimelineEvent {
+  id: number;
+  type: string;
+  user: User | null;
+  created_at: string;
+  body?: string;
+  /** `assignees` events: who was assigned or, with `removed_assignee`, unassigned. */
+  assignee?: User | null;
+  removed_assignee?: boolean;
+}
+
 export interface Repository {
   id: number;
   full_name: string;

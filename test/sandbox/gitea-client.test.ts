@@ -83,6 +83,43 @@ describe("ForgeClient against the sandbox", () => {
     expect(sandbox.violations).toEqual([]);
   });
 
+  it("reads a timeline with Gitea's event types and actors, page after page, and labels issues", async () => {
+    const repo = SAMPLE.repos.app;
+    const number = sandbox.addIssue(repo, { title: "timeline", poster: SAMPLE.viewer.login });
+    const pull = sandbox.addIssue(repo, { title: "fix", poster: "ezra", pull: true });
+    sandbox.editIssue(repo, number, { by: SAMPLE.bot.login, assignees: ["ezra"] });
+    sandbox.addReference(repo, number, { by: "ezra", pull });
+    sandbox.addReference(repo, number, { by: "ezra", commitSha: "a".repeat(40) });
+    sandbox.addLabel(repo, number, { by: "ezra", label: "bug" });
+    sandbox.editIssue(repo, number, { by: SAMPLE.bot.login, assignees: [] });
+    // More events than one page holds (the client asks for 50): the rest comes from page 2.
+    for (let index = 0; index < 50; index++)
+      sandbox.addComment(repo, number, { user: "ezra", body: `step ${index}` });
+    sandbox.resetRequests();
+    const events = await client.listTimeline(repo, number);
+    expect(events).toHaveLength(55);
+    expect(sandbox.requests.filter((request) => request.path.endsWith("/timeline"))).toHaveLength(2);
+    expect(events.slice(0, 5).map((event) => [event.type, event.user?.login])).toEqual([
+      ["assignees", SAMPLE.bot.login],
+      ["pull_ref", "ezra"],
+      ["commit_ref", "ezra"],
+      ["label", "ezra"],
+      ["assignees", SAMPLE.bot.login],
+    ]);
+    expect(events[4]).toMatchObject({ assignee: { login: "ezra" }, removed_assignee: true });
+
+    const labels = await client.listLabels(repo);
+    expect(labels.map((label) => label.name)).toContain("bug");
+    const made = await client.createLabel(repo, { name: "needs-human", color: "#d93f0b", description: "x" });
+    const onIssue = await client.addLabels(repo, number, [made.id]);
+    expect(onIssue.map((label) => label.name)).toEqual(["bug", "needs-human"]);
+    const again = await client
+      .createLabel(repo, { name: "needs-human", color: "#d93f0b", description: "x" })
+      .catch((error: unknown) => error);
+    expect(again).toMatchObject({ status: 422 });
+    expect(sandbox.violations).toEqual([]);
+  });
+
   it("pages every list to the end through injected 502s", async () => {
     const expected = (await client.listOpenIssues(SAMPLE.repos.infra)).length;
     sandbox.failureRate = 0.3;

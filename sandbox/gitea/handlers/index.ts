@@ -4,10 +4,13 @@ import {
   getIssue,
   listComments,
   listIssues,
+  listLabels,
   listTimeline,
   patchIssue,
   postComment,
   postIssue,
+  postIssueLabels,
+  postLabel,
 } from "./issues.js";
 import { getAssignees, getCollaboratorPermission, getCollaborators, getRepo, getRepoFeeds } from "./repos.js";
 import { getCurrentUser, getHeatmap, getUser, getUserFeeds, getVersion } from "./users.js";
@@ -31,6 +34,9 @@ export const HANDLERS: Record<string, Handler> = {
   "GET /repos/{owner}/{repo}/issues/{index}/comments": listComments,
   "POST /repos/{owner}/{repo}/issues/{index}/comments": postComment,
   "GET /repos/{owner}/{repo}/issues/{index}/timeline": listTimeline,
+  "POST /repos/{owner}/{repo}/issues/{index}/labels": postIssueLabels,
+  "GET /repos/{owner}/{repo}/labels": listLabels,
+  "POST /repos/{owner}/{repo}/labels": postLabel,
   "POST /repos/{owner}/{repo}/contents": postChangeFiles,
   "GET /repos/{owner}/{repo}/contents/{filepath}": getContents,
   "PUT /repos/{owner}/{repo}/contents/{filepath}": putFile,

@@ -1,10 +1,18 @@
 import { ApiError } from "../errors.js";
-import { addComment, createIssue, editIssue, findIssues, type IssueEdit, setState } from "../issues.js";
+import {
+  addComment,
+  addLabels,
+  createIssue,
+  editIssue,
+  findIssues,
+  type IssueEdit,
+  setState,
+} from "../issues.js";
 import { listOptions } from "../pagination.js";
-import { renderComment, renderIssue, renderTimelineEvent } from "../render.js";
+import { renderComment, renderIssue, renderLabel, renderTimelineEvent } from "../render.js";
 import { toUnix } from "../time.js";
-import type { EventRec, IssueRec, Unix, UserRec } from "../types.js";
-import { bodyOf, type Ctx, issueOf, me, ok, paged, type Reply, repoOf } from "./context.js";
+import type { EventRec, IssueRec, LabelRec, Unix, UserRec } from "../types.js";
+import { bodyOf, type Ctx, issueOf, me, ok, paged, type Reply, repoOf, requireWriter } from "./context.js";
 
 /** Gitea's created_by / assigned_by: an unknown user is 404. */
 function userFilter(ctx: Ctx, name: string): UserRec | undefined {
@@ -146,4 +154,44 @@ export function listTimeline(ctx: Ctx): Reply {
     200,
     { "X-Total-Count": String(events.length) },
   );
+}
+
+export function listLabels(ctx: Ctx): Reply {
+  const repo = repoOf(ctx);
+  const labels = [...repo.labels.values()].sort((a, b) => a.id - b.id);
+  return paged(ctx, labels, (label) => renderLabel(label, repo, ctx.urls));
+}
+
+/** Writers only; the colour may carry a leading `#` (stored without, as Gitea answers it). */
+export function postLabel(ctx: Ctx): Reply {
+  const repo = repoOf(ctx);
+  requireWriter(ctx, repo);
+  const form = bodyOf<{ name: string; color: string; description?: string }>(ctx);
+  const color = form.color.replace(/^#/, "");
+  if (!/^[0-9a-fA-F]{6}$/.test(color)) throw new ApiError(422, "[Color]: Color must be a hex colour");
+  if (repo.labels.has(form.name.toLowerCase())) throw new ApiError(422, "label already exists");
+  const label = ctx.store.label(repo, form.name);
+  label.color = color.toLowerCase();
+  return ok(renderLabel(label, repo, ctx.urls), 201);
+}
+
+/** Adds labels by id or by name (unknown ones are ignored) and answers the issue's labels. */
+export function postIssueLabels(ctx: Ctx): Reply {
+  const repo = repoOf(ctx);
+  const issue = issueOf(ctx, repo);
+  const doer = me(ctx);
+  if (!ctx.store.canWrite(doer, repo)) throw new ApiError(403, "", true);
+  const wanted = bodyOf<{ labels?: unknown[] }>(ctx).labels ?? [];
+  const byId = new Map([...repo.labels.values()].map((label) => [label.id, label]));
+  const labels = wanted.flatMap((entry): LabelRec[] => {
+    const label =
+      typeof entry === "number"
+        ? byId.get(entry)
+        : typeof entry === "string"
+          ? repo.labels.get(entry.toLowerCase())
+          : undefined;
+    return label ? [label] : [];
+  });
+  addLabels(ctx.store, issue, doer, labels);
+  return ok(issue.labels.map((label) => renderLabel(label, repo, ctx.urls)));
 }
