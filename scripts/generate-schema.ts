@@ -1,11 +1,15 @@
-// Writes schema/fleet.schema.json from the zod schema the loader validates with, so both agree.
-import { writeFileSync } from "node:fs";
-import { z } from "zod";
-import { fleetConfigSchema } from "../src/config/schema.js";
+// Writes schema/fleet.schema.json from the zod schema the loader validates with, so both agree,
+// and the key table of docs/config.md from that JSON Schema.
+import { readFileSync, writeFileSync } from "node:fs";
+import { fleetJsonSchema, withConfigTable } from "./config-doc.js";
 
-const schema = z.toJSONSchema(fleetConfigSchema, { io: "input", target: "draft-2020-12" });
+const schema = fleetJsonSchema();
 writeFileSync(
   new URL("../schema/fleet.schema.json", import.meta.url),
   `${JSON.stringify(schema, null, 2)}\n`,
 );
 console.log("schema/fleet.schema.json written");
+
+const doc = new URL("../docs/config.md", import.meta.url);
+writeFileSync(doc, withConfigTable(readFileSync(doc, "utf8"), schema));
+console.log("docs/config.md key table written");

@@ -75,8 +75,12 @@ const delegation = z.strictObject({
 });
 
 const chainEntry = z.strictObject({
-  model: z.string().min(1),
-  role: z.string().min(1).default("fallback"),
+  model: z.string().min(1).meta({ description: "Model name as Ollama knows it (gemma3:1b)." }),
+  role: z
+    .string()
+    .min(1)
+    .default("fallback")
+    .meta({ description: "A label for the report: primary, fallback, last-resort, ..." }),
   expect: z
     .string()
     .min(1)
@@ -93,11 +97,17 @@ const models = z.strictObject({
     .url()
     .optional()
     .meta({ description: "Ollama server; default OLLAMA_HOST, else http://127.0.0.1:11434." }),
-  chain: chainSchema.optional(),
+  chain: chainSchema.optional().meta({
+    description: "Models in fallback order: names (the first is primary) or {model, role, prompt, expect}.",
+  }),
   timeout: duration
     .default(DEFAULT_MODEL_TIMEOUT)
     .meta({ description: "Per model inference timeout, cold load included." }),
-  prompt: z.string().min(1).default("Reply with the single word: pong"),
+  prompt: z
+    .string()
+    .min(1)
+    .default("Reply with the single word: pong")
+    .meta({ description: "The probe sent to every model." }),
   expect: z
     .string()
     .min(1)
@@ -106,9 +116,19 @@ const models = z.strictObject({
 });
 
 const lifecycle = z.strictObject({
-  "idle-after": duration.default(DEFAULT_IDLE_AFTER),
-  "state-path": z.string().min(1).default(DEFAULT_STATE_PATH),
-  "dashboard-path": z.string().min(1).default(DEFAULT_DASHBOARD_PATH),
+  "idle-after": duration
+    .default(DEFAULT_IDLE_AFTER)
+    .meta({ description: "Silence after which an agent is flagged idle (90s, 15m, 24h, 2d)." }),
+  "state-path": z
+    .string()
+    .min(1)
+    .default(DEFAULT_STATE_PATH)
+    .meta({ description: "The committed state file, in this repository." }),
+  "dashboard-path": z
+    .string()
+    .min(1)
+    .default(DEFAULT_DASHBOARD_PATH)
+    .meta({ description: "The committed dashboard, in this repository." }),
   "failed-labels": z.array(z.string().min(1)).default(["failed"]).meta({
     description: "An assigned issue closed with one of these labels counts as a failed task.",
   }),

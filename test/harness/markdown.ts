@@ -131,3 +131,24 @@ export function isExcerpt(part: unknown, whole: unknown): boolean {
   }
   return part === whole;
 }
+
+/** The rows (cells unescaped and trimmed) of the first table under the heading `title`. */
+export function tableUnder(markdown: string, title: string): string[][] {
+  const lines = markdown.split("\n");
+  const start = lines.findIndex((line) => new RegExp(`^#{1,6}\\s+${title}\\s*$`).test(line));
+  if (start < 0) return [];
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (/^#{1,6}\s/.test(line)) break;
+    if (!line.startsWith("|")) {
+      if (rows.length > 0) break;
+      continue;
+    }
+    const cells = line
+      .slice(1, line.trimEnd().length - 1)
+      .split(/(?<!\\)\|/)
+      .map((cell) => cell.trim().replace(/\\\|/g, "|"));
+    if (!cells.every((cell) => /^:?-+:?$/.test(cell))) rows.push(cells);
+  }
+  return rows.slice(1);
+}

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { configTable, fleetJsonSchema, withConfigTable } from "../../scripts/config-doc.js";
 import { anchors, codeBlocks, isExcerpt, links, ROOT, readDoc, userDocs } from "../harness/markdown.js";
 
 const README_LIMIT = 12 * 1024;
@@ -69,5 +70,22 @@ describe("isExcerpt", () => {
     expect(isExcerpt({ jobs: { a: { "runs-on": "x" } } }, whole)).toBe(false);
     expect(isExcerpt({ jobs: { a: { steps: [{ id: "y" }, { id: "x" }] } } }, whole)).toBe(false);
     expect(isExcerpt({ jobs: { a: { steps: [{ id: "y", with: { v: 2 } }] } } }, whole)).toBe(false);
+  });
+});
+
+describe("docs/config.md", () => {
+  it("has the key table npm run schema writes from the config schema", () => {
+    const committed = readDoc("docs/config.md");
+    expect(committed, "run npm run schema").toBe(withConfigTable(committed, fleetJsonSchema()));
+  });
+
+  it("documents every key, so a key added without a description fails here", () => {
+    const table = configTable(fleetJsonSchema());
+    for (const key of ["repos", "agents.<name>.keywords", "models.chain[].model", "lifecycle.idle-after"]) {
+      expect(table).toContain(`\`${key}\``);
+    }
+    expect(() => configTable({ type: "object", properties: { bare: { type: "string" } } })).toThrow(
+      /bare has no description/,
+    );
   });
 });
