@@ -18,6 +18,8 @@ export type Node = {
   anyOf?: Node[];
   required?: string[];
   minItems?: number;
+  const?: unknown;
+  pattern?: string;
 };
 
 export const TABLE_START =
@@ -32,7 +34,9 @@ interface Row {
 }
 
 function typeOf(node: Node): string {
-  if (node.anyOf) return node.anyOf.map(typeOf).join(" or ");
+  if (node.anyOf) return [...new Set(node.anyOf.map(typeOf))].join(" or ");
+  if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
+  if (node.pattern?.includes("ms|s|m|h|d")) return "duration";
   if (node.type === "array") return `list of ${node.items ? typeOf(node.items) : "values"}`;
   if (node.type === "object" && node.additionalProperties && typeof node.additionalProperties === "object") {
     return `map of ${typeOf(node.additionalProperties)}`;
