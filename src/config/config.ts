@@ -6,6 +6,7 @@ import { ollamaHostUrl } from "../ollama/host.js";
 import { parseDuration } from "../util/duration.js";
 import { ConfigError } from "./errors.js";
 import { parseLocated, validateLocated } from "./parse.js";
+import { checkCrossKeys } from "./rules.js";
 import { chainFileSchema, fleetConfigSchema, type RawFleetConfig } from "./schema.js";
 
 export interface AgentConfig {
@@ -143,7 +144,9 @@ export function parseConfig(file: string, text: string): FleetConfig {
       },
     };
   }
-  return normalise(file, validateLocated(file, located, fleetConfigSchema));
+  const raw = validateLocated(file, located, fleetConfigSchema);
+  checkCrossKeys(file, located, raw);
+  return normalise(file, raw);
 }
 
 export interface ConfigSource {

@@ -11,7 +11,7 @@ export function keyPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
-interface Located {
+export interface Located {
   data: unknown;
   /** Offset of the key (or value) at `path`, for error positions. */
   offsetOf(path: readonly PropertyKey[], wantKey: boolean): number | undefined;

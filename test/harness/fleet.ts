@@ -14,6 +14,7 @@ agents:
     keywords: { deploy: 3, server: 2, infra: 2, ci: 1 }
   bezalel:
     keywords: [security, auth, token]
+  timmy: {}
 delegation:
   fallback: timmy
   skip-labels: [no-agent]

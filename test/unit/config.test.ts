@@ -13,6 +13,7 @@ agents:
     max-open: 5                                    # optional capacity across monitored repos
   ezra:
     keywords: { deploy: 3, server: 2, infra: 2, ci: 1 }
+  timmy: {}                  # SPEC's example omits it, but the fallback must be a listed agent
 delegation:
   fallback: timmy            # agent for issues nothing matches; omit to leave them unassigned
   skip-labels: [no-agent]    # issues with any of these labels are never delegated
@@ -46,7 +47,7 @@ describe("config", () => {
   it("reads SPEC's example", () => {
     const config = parseConfig(".gitea/fleet.yml", SPEC_EXAMPLE);
     expect(config.repos).toEqual(["org/app", "org/infra"]);
-    expect(config.agents.map((agent) => agent.name)).toEqual(["claw-code", "ezra"]);
+    expect(config.agents.map((agent) => agent.name)).toEqual(["claw-code", "ezra", "timmy"]);
     expect([...config.agents[1]!.keywords]).toEqual([
       ["deploy", 3],
       ["server", 2],
@@ -92,6 +93,46 @@ describe("config", () => {
       line: 3,
       column: 25,
       key: "agents.ezra.keywords.deploy",
+    });
+  });
+
+  it("rejects a fallback that is not a listed agent, at its position, with the likely name", () => {
+    const error = errorOf(
+      ".gitea/fleet.yml",
+      "agents:\n  timmy: {}\n  ezra: {}\ndelegation:\n  fallback: timy\n",
+    );
+    expect(error.message).toBe(
+      '.gitea/fleet.yml:5:13: delegation.fallback: "timy" is not an agent listed under `agents`; did you mean "timmy"?',
+    );
+    expect(errorOf("fleet.yml", "agents:\n  ezra: {}\ndelegation:\n  fallback: bob\n").message).toContain(
+      '"bob" is not an agent listed under `agents` (agents: ezra)',
+    );
+    // Logins ignore case: a fallback spelled `Timmy` is the listed `timmy`.
+    expect(
+      parseConfig("fleet.yml", "agents:\n  timmy: {}\ndelegation:\n  fallback: Timmy\n").delegation.fallback,
+    ).toBe("Timmy");
+  });
+
+  it("rejects two agents that differ only in letter case, naming the second", () => {
+    const error = errorOf(
+      "fleet.yml",
+      "agents:\n  ezra:\n    keywords: [deploy]\n  Ezra:\n    keywords: [ci]\n",
+    );
+    expect(error).toMatchObject({ line: 4, column: 3, key: "agents.Ezra" });
+    expect(error.message).toContain('"Ezra" and "ezra" are one forge login');
+  });
+
+  it("rejects state-path and dashboard-path naming one file, however it is spelled", () => {
+    const error = errorOf(
+      "fleet.yml",
+      "lifecycle:\n  state-path: .fleet/state.json\n  dashboard-path: ./.fleet//state.json\n",
+    );
+    expect(error).toMatchObject({ line: 3, column: 19, key: "lifecycle.dashboard-path" });
+    expect(error.message).toContain('state-path and dashboard-path are both ".fleet/state.json"');
+    // Only state-path written, equal to the default dashboard path: blamed where it was written.
+    expect(errorOf("fleet.yml", "lifecycle:\n  state-path: .fleet/FLEET.md\n")).toMatchObject({
+      line: 2,
+      key: "lifecycle.state-path",
     });
   });
 

@@ -14,6 +14,7 @@ const config = parseConfig(
     keywords: { deploy: 3, server: 2, infra: 2, ci: 1 }
   gemini:
     keywords: [bug, test]
+  timmy: {}
 delegation:
   fallback: timmy
   skip-labels: [no-agent]
