@@ -48,6 +48,7 @@ interface Planned {
   repo: string;
   issue: Issue;
   choice: AgentChoice;
+  decision: Decision;
 }
 
 export interface DelegateResult {
@@ -75,10 +76,18 @@ async function listAll(forge: ForgeClient, repos: readonly string[]): Promise<Ma
   return new Map(repos.map((repo, index) => [repo, lists[index]!]));
 }
 
-/** Assigns, verifies, comments. Nothing is written in dry-run. */
-async function carryOut(job: DelegateJob, issue: Issue, repo: string, choice: AgentChoice) {
-  if (job.dryRun) return;
+/**
+ * Assigns, verifies, comments; nothing is written in dry-run. The "assigned" line is logged
+ * only once the forge has recorded the assignee, so a log never claims what did not happen.
+ */
+async function carryOut(job: DelegateJob, planned: Planned) {
+  const { repo, issue, choice, decision } = planned;
+  if (job.dryRun) {
+    job.log(decisionLine(decision, true));
+    return;
+  }
   await assign(job.forge, repo, issue.number, choice.agent);
+  job.log(decisionLine(decision, false));
   if (!job.config.delegation.comment) return;
   const body = delegationComment(choice, job.config.delegation.skipLabels);
   const outcome = await commentOnce(job.forge, repo, issue.number, body, issue.comments);
@@ -120,10 +129,11 @@ export function planSweep(
       }
       const ranking = rankAgents(issue, config, agentStates);
       const choice = pickAgent(ranking, config, agentStates, totalsOf(workload));
-      decisions.push(decisionFor(repo, issue, choice, ranking));
+      const decision = decisionFor(repo, issue, choice, ranking);
+      decisions.push(decision);
       if (choice.agent === undefined) continue;
       const chosen = { ...choice, agent: choice.agent };
-      planned.push({ repo, issue, choice: chosen });
+      planned.push({ repo, issue, choice: chosen, decision });
       addToWorkload(workload, chosen.agent, repo);
     }
   }
@@ -135,9 +145,10 @@ export async function sweep(job: DelegateJob): Promise<DelegateResult> {
   const issuesByRepo = await listAll(job.forge, job.repos);
   const workload = countWorkload(issuesByRepo, job.config);
   const { decisions, planned } = planSweep(issuesByRepo, workload, job.config, job.agentStates);
-  for (const decision of decisions) job.log(decisionLine(decision, job.dryRun));
+  // Issues left alone are logged now; each assignment when the forge has recorded it.
+  for (const decision of decisions) if (!decision.agent) job.log(decisionLine(decision, job.dryRun));
   if (!job.dryRun) await checkAssignable(job, planned);
-  for (const { repo, issue, choice } of planned) await carryOut(job, issue, repo, choice);
+  for (const entry of planned) await carryOut(job, entry);
   return {
     assignments: planned.map(({ repo, issue, choice }) => toAssignment(repo, issue.number, choice)),
     decisions,
@@ -210,8 +221,8 @@ export async function delegateIssue(job: DelegateJob, repo: string, number: numb
   }
   const choice = pickAgent(ranking, job.config, job.agentStates, workload && totalsOf(workload));
   const decision = decisionFor(repo, issue, choice, ranking);
-  job.log(decisionLine(decision, job.dryRun));
   if (choice.agent === undefined) {
+    job.log(decisionLine(decision, job.dryRun));
     return {
       assignments: [],
       decisions: [decision],
@@ -219,7 +230,7 @@ export async function delegateIssue(job: DelegateJob, repo: string, number: numb
     };
   }
   const chosen = { ...choice, agent: choice.agent };
-  await carryOut(job, issue, repo, chosen);
+  await carryOut(job, { repo, issue, choice: chosen, decision });
   if (workload) addToWorkload(workload, chosen.agent, repo);
   return {
     assignments: [toAssignment(repo, number, chosen)],

@@ -151,6 +151,8 @@ describe("delegate action, end to end", () => {
     const run = await delegate(fleet, { token: reader.token, inputs: { issue: `org/app#${number}` } });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`the forge did not record ezra as assignee of org/app#${number}`);
+    // The log never claims an assignment the forge did not record.
+    expect(run.stdout).not.toContain("assigned @ezra");
     expect(assigneesOf(fleet, "org/app", number)).toEqual([]);
     expect(fleet.sandbox.comments("org/app", number)).toEqual([]);
   });
@@ -171,6 +173,7 @@ describe("delegate action, end to end", () => {
     const unassignable = await delegate(fleet, { inputs: { issue: `org/app#${number}` } });
     expect(unassignable.code).toBe(1);
     expect(unassignable.stdout).toContain("ezra is not an assignable user of org/app");
+    expect(unassignable.stdout).not.toContain("assigned @ezra");
     expect(fleet.sandbox.comments("org/app", number)).toEqual([]);
 
     // A sweep checks every planned agent first and changes nothing.
