@@ -83,6 +83,19 @@ export type LifecycleCommand = (typeof LIFECYCLE_COMMANDS)[number];
 export const TASK_OUTCOMES = ["started", "completed", "failed"] as const;
 export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
 
+/** `fleet doctor` options (a CLI command, not an action) and its JSON outputs. */
+export const DoctorInput = {
+  config: "config",
+  offline: "offline",
+  apiUrl: "api-url",
+  token: "token",
+  url: "url",
+} as const;
+export const DoctorOutput = {
+  ok: "ok",
+  checks: "checks",
+} as const;
+
 /** Inputs and outputs per action, as declared in actions/<name>/action.yml. */
 export const ACTION_INPUTS: Record<ActionName, readonly string[]> = {
   delegate: Object.values(DelegateInput),

@@ -1,45 +1,11 @@
 import { parseArgs } from "node:util";
 import type { InputSource } from "../action/inputs.js";
-import { ExitCode, type JobIO } from "../action/io.js";
+import { ExitCode } from "../action/io.js";
 import type { Reporter } from "../action/reporter.js";
-import * as delegate from "../delegate/main.js";
-import * as lifecycle from "../lifecycle/main.js";
-import * as modelChain from "../model-chain/main.js";
-import { ACTION_INPUTS, type ActionName, TOKEN_ENV } from "../names.js";
-
-interface Job {
-  run(io: JobIO): Promise<number>;
-  help: string;
-}
-
-const JOBS: Record<ActionName, Job> = { delegate, "model-chain": modelChain, lifecycle };
-
-/** Inputs that are switches on the command line (`--dry-run`), not `--name value`. */
-const SWITCHES = new Set(["dry-run", "commit"]);
-
-export const usage = `fleet: delegate issues, verify the local model chain, track agent lifecycle.
-
-Usage: fleet <command> [options]
-
-Commands:
-  delegate      give unassigned issues to the best-suited agent
-  model-chain   check the Ollama model fallback chain with live inference
-  lifecycle     provision, deploy, heartbeat, task, retire, monitor, status
-
-Every command takes the inputs of its action as --flags, plus --help.
-The token comes from --token or ${TOKEN_ENV}; the forge API from --api-url or GITHUB_API_URL.
-Add --json to print the outputs as one JSON object on stdout (the log then goes to stderr).`;
-
-function commandHelp(name: ActionName, job: Job): string {
-  return `Usage: fleet ${name} [options]
-
-${job.help}
-
-Common options:
-  --repository <o/n>  the fleet repository: config and state (default GITHUB_REPOSITORY)
-  --json              print the outputs as one JSON object on stdout (the log goes to stderr)
-  --help              this text`;
-}
+import { TOKEN_ENV } from "../names.js";
+import { COMMANDS, type CommandName, commandHelp, isSwitch, optionName, usage } from "./commands.js";
+import { jsonOutputs } from "./json.js";
+import { VERSION } from "./version.js";
 
 export interface CliStreams {
   out: (text: string) => void;
@@ -68,6 +34,10 @@ function cliReporter(streams: CliStreams, json: boolean, outputs: Record<string,
   };
 }
 
+function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
 /** Runs `fleet <command> [options]`; returns the exit code. Nothing is read before it is needed. */
 export async function main(
   argv: readonly string[],
@@ -75,32 +45,34 @@ export async function main(
   streams: CliStreams = processStreams,
 ): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "--version" || command === "-V" || command === "version") {
+    streams.out(`${VERSION}\n`);
+    return ExitCode.ok;
+  }
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    streams.out(`${usage}\n`);
+    streams.out(`${usage()}\n`);
     return command === undefined ? ExitCode.usage : ExitCode.ok;
   }
-  if (!(command in JOBS)) {
-    streams.err(`fleet: unknown command '${command}'\n\n${usage}\n`);
+  if (!isCommand(command)) {
+    streams.err(`fleet: unknown command '${command}'\n\n${usage()}\n`);
     return ExitCode.usage;
   }
-  const name = command as ActionName;
-  const job = JOBS[name];
   const options: Record<string, { type: "string" | "boolean" }> = {
     help: { type: "boolean" },
     json: { type: "boolean" },
     repository: { type: "string" },
   };
-  for (const input of ACTION_INPUTS[name])
-    options[input] = { type: SWITCHES.has(input) ? "boolean" : "string" };
+  for (const option of COMMANDS[command].options)
+    options[optionName(option)] = { type: isSwitch(option) ? "boolean" : "string" };
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({ args: [...rest], options, allowPositionals: false, strict: true }));
   } catch (error) {
-    streams.err(`fleet ${name}: ${(error as Error).message}\n\n${commandHelp(name, job)}\n`);
+    streams.err(`fleet ${command}: ${(error as Error).message}\n\n${commandHelp(command)}\n`);
     return ExitCode.usage;
   }
   if (values.help) {
-    streams.out(`${commandHelp(name, job)}\n`);
+    streams.out(`${commandHelp(command)}\n`);
     return ExitCode.ok;
   }
   const inputs: InputSource = (input) => {
@@ -115,7 +87,11 @@ export async function main(
     ...env,
     ...(typeof values.repository === "string" ? { GITHUB_REPOSITORY: values.repository } : {}),
   };
-  const code = await job.run({ inputs, reporter: cliReporter(streams, json, outputs), env: jobEnv });
-  if (json) streams.out(`${JSON.stringify(outputs, null, 2)}\n`);
+  const code = await COMMANDS[command].run({
+    inputs,
+    reporter: cliReporter(streams, json, outputs),
+    env: jobEnv,
+  });
+  if (json) streams.out(`${JSON.stringify(jsonOutputs(outputs), null, 2)}\n`);
   return code;
 }

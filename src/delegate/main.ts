@@ -10,19 +10,6 @@ import { type DelegateJob, type DelegateResult, delegateIssue, status, sweep } f
 import { readDelegateOptions } from "./options.js";
 import { renderSummary } from "./summary.js";
 
-export const help = `fleet delegate: give each unassigned issue to the agent whose keywords score highest,
-comment why, and print who holds how much open work.
-
-Options:
-  --mode <mode>       auto|event|sweep|status: auto is event for issue events, sweep otherwise (default auto)
-  --issue <ref>       delegate this one issue: N (in the fleet repository) or owner/repo#N
-  --config <path>     config file (default .gitea/fleet.yml; workspace, else the repository)
-  --dry-run           decide and report, change nothing
-  --api-url <url>     forge API base (<server>/api/v1 on Gitea; default GITHUB_API_URL)
-  --token <token>     forge token (or FLEET_TOKEN); needs issues write on the monitored repositories
-
-Exit codes: 0 ok, 1 a forge error or an assignee the forge did not record, 2 bad input or config.`;
-
 /** Reads inputs, runs the chosen mode, sets outputs. Returns the exit code. */
 export async function run(io: JobIO = actionIO()): Promise<number> {
   const { reporter } = io;

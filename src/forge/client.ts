@@ -175,6 +175,23 @@ export class ForgeClient {
     return items;
   }
 
+  // --- users --------------------------------------------------------------
+
+  /** The token's own user (`gitea-actions` for a Gitea job token). */
+  currentUser(): Promise<User> {
+    return this.get<User>("/user");
+  }
+
+  /** A user (or organization), or undefined when the forge knows no such login. */
+  async findUser(login: string): Promise<User | undefined> {
+    try {
+      return await this.get<User>(`/users/${enc(login)}`);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
   // --- repositories -------------------------------------------------------
 
   getRepo(repo: string): Promise<Repository> {

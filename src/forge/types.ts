@@ -60,6 +60,15 @@ export interface Repository {
   name: string;
   owner: User;
   default_branch: string;
+  private?: boolean;
+  /** What the requesting token's user may do here; absent for anonymous requests. */
+  permissions?: RepoPermissions | null;
+}
+
+export interface RepoPermissions {
+  admin: boolean;
+  push: boolean;
+  pull: boolean;
 }
 
 export interface ContentsResponse {
@@ -95,3 +104,6 @@ export interface RepoRef {
   owner: string;
   name: string;
 }
+
+/** The user a Gitea job token acts as (id -2): it sees public repositories' activity only. */
+export const JOB_TOKEN_LOGIN = "gitea-actions";

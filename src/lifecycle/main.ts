@@ -5,7 +5,7 @@ import { createForge } from "../action/forge.js";
 import { InputError } from "../action/inputs.js";
 import { actionIO, ExitCode, type JobIO } from "../action/io.js";
 import type { Reporter } from "../action/reporter.js";
-import { LIFECYCLE_COMMANDS, LifecycleInput, LifecycleOutput, TASK_OUTCOMES } from "../names.js";
+import { LifecycleInput, LifecycleOutput } from "../names.js";
 import { fleetLogLines, renderFleet } from "../report/fleet.js";
 import { commitFleetState, fleetStore } from "../state/fleet-store.js";
 import type { FleetState } from "../state/schema.js";
@@ -13,21 +13,10 @@ import type { StateStore } from "../state/store.js";
 import { timestamp } from "../state/time.js";
 import type { UpdateResult } from "../state/update.js";
 import { applyAgentCommand, type CommandContext, type CommandOutcome } from "./commands.js";
+import { checkTaskIssue, noStateLines } from "./honesty.js";
 import { applyMonitor, type Observations } from "./monitor.js";
 import { observe } from "./observe.js";
 import { type LifecycleOptions, readOptions } from "./options.js";
-
-export const help = `Tracks a fleet of agents through provisioned -> deployed -> active <-> idle -> retired, counts their task outcomes, and commits the state (${"`lifecycle.state-path`"}) and a dashboard (${"`lifecycle.dashboard-path`"}) to the fleet repository in one commit. monitor reads the forge activity of the agents and flags those silent for longer than lifecycle.idle-after as idle; the other commands change one agent.
-
-Options:
-  --command <name>   ${LIFECYCLE_COMMANDS.join(", ")} (default monitor)
-  --agent <login>    the agent a command applies to (all but monitor and status)
-  --task <ref>       with --command task: owner/repo#N
-  --outcome <name>   with --command task: ${TASK_OUTCOMES.join(", ")}
-  --config <path>    config file (default .gitea/fleet.yml; workspace, else the repository)
-  --dry-run          decide and report, commit nothing
-  --api-url <url>    forge API base (<server>/api/v1 on Gitea)
-  --token <token>    forge token (or FLEET_TOKEN); needs contents write on the fleet repository`;
 
 /** Summary for the `state` output: everything but the audit log and task ids. */
 function stateSummary(state: FleetState): string {
@@ -119,10 +108,12 @@ export async function run(io: JobIO = actionIO()): Promise<number> {
     if (options.command === "status") {
       const snapshot = await store.read();
       await report(reporter, store, options, snapshot.state, nowMs, undefined, []);
+      for (const line of noStateLines(snapshot.state, commandContext.configAgents)) reporter.info(line);
       return ExitCode.ok;
     }
 
     const command = options.command;
+    if (command === "task") await checkTaskIssue(forge, options.task!, options.agent!, reporter);
     let outcome: CommandOutcome = { changes: [], notes: [] };
     let observations: Observations | undefined;
     const repos = config.repos ?? [repo];

@@ -7,13 +7,7 @@ import { actionIO, ExitCode, type JobIO } from "../action/io.js";
 import { type FleetConfig, resolveOllamaUrl } from "../config/config.js";
 import { ConfigError } from "../config/errors.js";
 import type { ForgeClient } from "../forge/client.js";
-import {
-  DEFAULT_CONFIG_PATH,
-  DEFAULT_MODEL_TIMEOUT,
-  DEFAULT_OLLAMA_URL,
-  FAIL_ON,
-  ModelChainOutput,
-} from "../names.js";
+import { DEFAULT_MODEL_TIMEOUT, ModelChainOutput } from "../names.js";
 import { type OllamaApi, OllamaClient } from "../ollama/client.js";
 import { formatDuration, parseDuration } from "../util/duration.js";
 import { checkChain } from "./check.js";
@@ -23,27 +17,6 @@ import { readOptions } from "./options.js";
 import { progressLine, renderLogTable, renderSummary, reportJson } from "./report.js";
 
 const JOB = "model-chain";
-
-export const help = `fleet model-chain: check the Ollama model fallback chain with a live inference on every model.
-
-Reads the chain from the config (models.chain in ${DEFAULT_CONFIG_PATH}, or a model-chain.json), checks that
-the server answers (/api/version), lists installed models (/api/tags), then asks every chain model, in chain
-order, for a short reply (non-streaming, few tokens, fixed seed, temperature 0). Prints a table of the results
-and sets active-model (first model that answered), healthy (JSON list) and report (JSON, per model).
-All models are probed so the report shows how much fallback is left.
-
-Options:
-  --config <path>     config or chain JSON file (default ${DEFAULT_CONFIG_PATH})
-  --url <url>         Ollama server (default: config models.url, else OLLAMA_HOST, else ${DEFAULT_OLLAMA_URL})
-  --timeout <dur>     per-model inference timeout, cold load included (default: config, else ${DEFAULT_MODEL_TIMEOUT})
-  --fail-on <when>    ${FAIL_ON.join("|")}: fail when no model answers / also when any fails / never (default down)
-  --commit            write the result into the fleet state (needs --token or FLEET_TOKEN, and --api-url)
-  --token <token>     forge token, for --commit and for reading the config from the repository
-  --api-url <url>     forge API base (<server>/api/v1 on Gitea; default GITHUB_API_URL)
-
-Exit codes: 0 ok, 1 the check failed under --fail-on (down: no model answered or the server is unreachable;
-degraded: also any model failed), 2 bad input or config. Under --fail-on never the check exits 0 whatever it
-finds, an unreachable server included; only bad input or config still exits 2.`;
 
 /** What run() uses from outside, so tests and the CLI can swap it. */
 export interface ModelChainDeps {

@@ -287,6 +287,63 @@ describe("lifecycle action, end to end", () => {
     expect(current.sandbox.requests.filter((request) => request.method !== "GET")).toEqual([]);
   });
 
+  it("status on a fresh fleet lists the config's agents as having no state yet", async () => {
+    const current = await start(["ezra", "timmy"]);
+    const run = await lifecycle(current, { command: "status" });
+    expect(run.code, log(run)).toBe(0);
+    expect(run.stdout).toContain("ezra: no state yet");
+    expect(run.stdout).toContain("timmy: no state yet");
+    await lifecycle(current, { command: "heartbeat", agent: "ezra" });
+    const later = await lifecycle(current, { command: "status" });
+    expect(later.stdout).toMatch(/ezra: active since/);
+    expect(later.stdout).not.toContain("ezra: no state yet");
+    expect(later.stdout).toContain("timmy: no state yet");
+  });
+
+  it("task checks that the issue exists, and warns when it is not assigned to the agent", async () => {
+    const current = await start(["ezra", "timmy"]);
+    const mine = current.sandbox.addIssue("org/app", {
+      title: "deploy",
+      poster: "alice",
+      assignees: ["ezra"],
+    });
+    const theirs = current.sandbox.addIssue("org/app", {
+      title: "css",
+      poster: "alice",
+      assignees: ["timmy"],
+    });
+    const own = await lifecycle(current, {
+      command: "task",
+      agent: "ezra",
+      task: `org/app#${mine}`,
+      outcome: "completed",
+    });
+    expect(own.code, log(own)).toBe(0);
+    expect(log(own)).not.toContain("is not assigned to");
+    const other = await lifecycle(current, {
+      command: "task",
+      agent: "ezra",
+      task: `org/app#${theirs}`,
+      outcome: "started",
+    });
+    expect(other.code, log(other)).toBe(0);
+    expect(log(other)).toContain(
+      `org/app#${theirs} is not assigned to ezra (assignees: timmy): recording the task anyway`,
+    );
+    const commits = stateCommits(current).length;
+    const missing = await lifecycle(current, {
+      command: "task",
+      agent: "ezra",
+      task: "org/app#999",
+      outcome: "completed",
+    });
+    expect(missing.code).toBe(2);
+    expect(log(missing)).toContain(
+      "task org/app#999: no such issue on the forge (404): nothing was recorded",
+    );
+    expect(stateCommits(current)).toHaveLength(commits);
+  });
+
   it("status reads and reports without writing", async () => {
     const current = await start(["ezra"]);
     await lifecycle(current, { command: "heartbeat", agent: "ezra" });

@@ -3,8 +3,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type BehaviourSpec, OllamaSandbox } from "../../sandbox/ollama/index.js";
 import { MemoryReporter } from "../../src/action/reporter.js";
+import { commandHelp } from "../../src/cli/commands.js";
 import type { ModelReportCommit } from "../../src/model-chain/commit.js";
-import { help, run } from "../../src/model-chain/main.js";
+import { run } from "../../src/model-chain/main.js";
+
+const help = commandHelp("model-chain");
+
 import type { ModelReport } from "../../src/model-chain/report.js";
 import { OllamaClient } from "../../src/ollama/client.js";
 import { closedPort, workspace } from "../harness/files.js";

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const JOBS = ["delegate", "lifecycle", "model-chain"];
+const JOBS = ["delegate", "lifecycle", "model-chain", "doctor"];
 const SHARED = ["action", "config", "forge", "ollama", "report", "state", "util"];
 
 function sourceFiles(dir: string): string[] {

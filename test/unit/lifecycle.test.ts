@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/action/inputs.js";
+import { commandHelp } from "../../src/cli/commands.js";
 import type { Issue } from "../../src/forge/types.js";
 import { applyAgentCommand, type CommandContext } from "../../src/lifecycle/commands.js";
-import { help } from "../../src/lifecycle/main.js";
 import {
   applyMonitor,
   type MonitorContext,
@@ -77,7 +77,7 @@ describe("action.yml", () => {
     const step = action.runs.steps[0]!;
     for (const input of Object.values(LifecycleInput)) {
       expect(step.env?.[`INPUT_${input.toUpperCase().replace(/-/g, "_")}`]).toBe(`\${{ inputs.${input} }}`);
-      expect(help).toContain(`--${input} `);
+      expect(commandHelp("lifecycle")).toContain(`--${input} `);
     }
     expect(step.run).not.toMatch(/\$\{\{/);
   });
