@@ -83,6 +83,8 @@ describe("fleet doctor", () => {
     expect(json.checks).toContainEqual(expect.objectContaining({ check: "agent timmy", status: "ok" }));
     expect(json.checks.every((check) => check.status !== "fail")).toBe(true);
     expect(fleet.sandbox.requests.filter((request) => request.method !== "GET")).toEqual([]);
+    // The budget: config, version, user, 4 repositories, 5 agents, 3 assignee lists.
+    expect(fleet.sandbox.requests).toHaveLength(1 + 1 + 1 + 4 + 5 + 3);
     expect(fleet.sandbox.violations).toEqual([]);
     expect(ollama?.requests.map((request) => request.path)).not.toContain("/api/chat");
   });
