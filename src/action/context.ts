@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { REPO_NAME } from "../forge/refs.js";
+import { InputError } from "./inputs.js";
 
 /** What the runner tells a step about its run (GitHub-compatible env, as act_runner and Forgejo set it). */
 export interface RunContext {
@@ -24,8 +26,13 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     }
   }
   const serverUrl = env.GITHUB_SERVER_URL;
+  const repository = env.GITHUB_REPOSITORY || undefined;
+  if (repository !== undefined && !REPO_NAME.test(repository))
+    throw new InputError(
+      `the repository (--repository or GITHUB_REPOSITORY) is '${repository}': expected owner/name`,
+    );
   return {
-    repository: env.GITHUB_REPOSITORY || undefined,
+    repository,
     eventName: env.GITHUB_EVENT_NAME || undefined,
     event,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),

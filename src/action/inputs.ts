@@ -1,4 +1,4 @@
-import { parseDuration } from "../util/duration.js";
+import { durationProblem, MAX_DURATION_MS, parseDuration } from "../util/duration.js";
 
 /** Where raw option values come from: action env (`INPUT_*`) or CLI flags. */
 export type InputSource = (name: string) => string | undefined;
@@ -52,12 +52,15 @@ export function choiceInput<T extends string>(
   throw new InputError(`input '${name}' is '${value}': expected one of ${choices.join(", ")}`);
 }
 
-/** A duration input (`90s`, `15m`, `24h`, `2d`) in milliseconds, or undefined when unset. */
-export function durationInput(source: InputSource, name: string): number | undefined {
+/** A duration input (`90s`, `15m`, `24h`, `2d`) up to `maxMs`, in milliseconds, or undefined when unset. */
+export function durationInput(
+  source: InputSource,
+  name: string,
+  maxMs = MAX_DURATION_MS,
+): number | undefined {
   const value = optionalString(source, name);
   if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined)
-    throw new InputError(`input '${name}' is '${value}': expected a duration like 90s, 15m, 24h or 2d`);
-  return ms;
+  const problem = durationProblem(value, maxMs);
+  if (problem) throw new InputError(`input '${name}' is '${value}': expected ${problem}`);
+  return parseDuration(value);
 }

@@ -1,4 +1,13 @@
-import { isMap, isSeq, LineCounter, type Node, parseDocument, YAMLParseError } from "yaml";
+import {
+  type Document,
+  isMap,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+  YAMLParseError,
+} from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "./errors.js";
 
@@ -63,8 +72,65 @@ function jsonSyntaxError(file: string, text: string, error: SyntaxError): Config
   return new ConfigError(file, pos.line, pos.col, undefined, `invalid JSON: ${reason}`);
 }
 
+/** Aliases a config may expand; a few lines of nested aliases can otherwise expand to gigabytes. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Aliases reachable from `node`, each counting itself and those inside its anchor (yaml's getAliasCount), memoised. */
+function nestedAliases(node: Node, doc: Document, memo: Map<Node, number>): number {
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  let total = 0;
+  visit(node, {
+    Alias(_, alias) {
+      const source = alias.resolve(doc);
+      total += 1 + (source ? nestedAliases(source, doc, memo) : 0);
+    },
+  });
+  memo.set(node, total);
+  return total;
+}
+
+/** Offset of the alias at which yaml's maxAliasCount check trips: uses of an anchor times its nested aliases. */
+function aliasBombOffset(doc: Document): number | undefined {
+  const uses = new Map<Node, number>();
+  const memo = new Map<Node, number>();
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      const source = alias.resolve(doc);
+      if (!source) return;
+      const count = (uses.get(source) ?? 0) + 1;
+      uses.set(source, count);
+      if (count * nestedAliases(source, doc, memo) <= MAX_ALIAS_COUNT) return;
+      offset = alias.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
+/** The document as plain data; an alias bomb is a ConfigError at the alias that trips the limit. */
+function toData(file: string, doc: Document, lineCounter: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const offset = aliasBombOffset(doc);
+    const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
+    throw new ConfigError(
+      file,
+      pos?.line,
+      pos?.col,
+      undefined,
+      `invalid YAML: too many aliases (more than ${MAX_ALIAS_COUNT} expansions; an alias bomb?)`,
+    );
+  }
+}
+
 /** Parses YAML (or JSON, for `.json` files) and keeps source positions for error messages. */
-export function parseLocated(file: string, text: string): Located {
+export function parseLocated(file: string, bomText: string): Located {
+  // Editors on Windows save a byte order mark; it is not content.
+  const text = bomText.replace(/^\uFEFF/, "");
   if (file.endsWith(".json")) {
     try {
       JSON.parse(text);
@@ -87,7 +153,7 @@ export function parseLocated(file: string, text: string): Located {
   }
   const root = doc.contents as Node | null;
   return {
-    data: doc.toJS({ maxAliasCount: 100 }) ?? {},
+    data: toData(file, doc, lineCounter) ?? {},
     position: (offset) => lineCounter.linePos(offset),
     offsetOf(path, wantKey) {
       let node: unknown = root;

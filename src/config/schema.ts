@@ -9,7 +9,7 @@ import {
   DEFAULT_STALL_AFTER,
   DEFAULT_STATE_PATH,
 } from "../names.js";
-import { parseDuration } from "../util/duration.js";
+import { durationProblem, formatDuration, MAX_DURATION_MS, MAX_TIMEOUT_MS } from "../util/duration.js";
 
 /** A forge user name, as Gitea allows them. */
 const userName = z.string().regex(USER_NAME, "a forge user name (letters, digits, '-', '_', '.')");
@@ -19,10 +19,22 @@ export const repoName = z
   .regex(REPO_NAME, "a repository as owner/name")
   .meta({ description: "A repository as owner/name." });
 
-const duration = z
-  .string()
-  .refine((text) => parseDuration(text) !== undefined, "a duration like 90s, 15m, 24h or 2d")
-  .meta({ description: "A duration: 90s, 15m, 24h, 2d.", pattern: "^\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)$" });
+/** A duration up to `maxMs`: beyond it, timers and date arithmetic break (and it is a typo anyway). */
+function boundedDuration(maxMs: number) {
+  return z
+    .string()
+    .superRefine((text, context) => {
+      const problem = durationProblem(text, maxMs);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
+    .meta({
+      description: `A duration: 90s, 15m, 24h, 2d; at most ${formatDuration(maxMs)}.`,
+      pattern: "^\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)$",
+    });
+}
+
+const duration = boundedDuration(MAX_DURATION_MS);
+const timeout = boundedDuration(MAX_TIMEOUT_MS);
 
 const keyword = z.string().trim().min(1, "a non-empty keyword");
 
@@ -100,7 +112,7 @@ const models = z.strictObject({
   chain: chainSchema.optional().meta({
     description: "Models in fallback order: names (the first is primary) or {model, role, prompt, expect}.",
   }),
-  timeout: duration
+  timeout: timeout
     .default(DEFAULT_MODEL_TIMEOUT)
     .meta({ description: "Per model inference timeout, cold load included." }),
   prompt: z

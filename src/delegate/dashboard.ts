@@ -1,6 +1,6 @@
 import type { FleetConfig } from "../config/config.js";
 import type { Issue } from "../forge/types.js";
-import { type Align, markdownTable } from "../report/markdown.js";
+import { type Align, markdownTable, md } from "../report/markdown.js";
 
 /** Open issues per agent per repository, counted from list pages already fetched. */
 export interface Workload {
@@ -62,14 +62,14 @@ export function renderDashboard(
 ): string {
   const totals = totalsOf(workload);
   const rows = [...workload.byAgent].map(([agent, counts]) => [
-    `@${agent}`,
+    md(`@${agent}`),
     ...workload.repos.map((repo) => counts.get(repo) ?? 0),
     totals.get(agent) ?? 0,
     config.agents.find((entry) => entry.name === agent)?.maxOpen ?? "-",
     agentStates.get(agent) ?? "-",
   ]);
   const unassigned = workload.repos.map((repo) => workload.unassigned.get(repo) ?? 0);
-  rows.push(["_unassigned_", ...unassigned, unassigned.reduce((sum, n) => sum + n, 0), "", ""]);
+  rows.push([md("_unassigned_"), ...unassigned, unassigned.reduce((sum, n) => sum + n, 0), "", ""]);
   const headers = ["agent", ...workload.repos, "open", "max-open", "state"];
   const align: Align[] = ["left", ...workload.repos.map((): Align => "right"), "right", "right", "left"];
   return `## Fleet workload\n\n${markdownTable(headers, rows, align)}\n`;

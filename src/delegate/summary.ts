@@ -1,4 +1,4 @@
-import { markdownTable } from "../report/markdown.js";
+import { markdownTable, md } from "../report/markdown.js";
 import type { DelegateResult } from "./delegate.js";
 
 /** Step summary: decisions by issue reference (no untrusted titles in markdown) and the dashboard. */
@@ -7,7 +7,7 @@ export function renderSummary(result: DelegateResult, dryRun: boolean): string {
   if (result.decisions.length > 0) {
     const rows = result.decisions.map((decision) => [
       `${decision.repo}#${decision.issue}`,
-      decision.agent ? `@${decision.agent}` : "-",
+      decision.agent ? md(`@${decision.agent}`) : "-",
       decision.reason,
     ]);
     lines.push(markdownTable(["issue", "agent", "why"], rows), "");

@@ -6,6 +6,7 @@ import {
   optionalString,
 } from "../action/inputs.js";
 import { DEFAULT_CONFIG_PATH, FAIL_ON, type FailOn, ModelChainInput } from "../names.js";
+import { MAX_TIMEOUT_MS } from "../util/duration.js";
 
 /** The model-chain inputs, typed and validated once. */
 export interface ModelChainOptions {
@@ -34,7 +35,7 @@ export function readOptions(inputs: InputSource): ModelChainOptions {
   return {
     configPath: optionalString(inputs, ModelChainInput.config) ?? DEFAULT_OPTIONS.configPath,
     url: optionalString(inputs, ModelChainInput.url),
-    timeoutMs: durationInput(inputs, ModelChainInput.timeout),
+    timeoutMs: durationInput(inputs, ModelChainInput.timeout, MAX_TIMEOUT_MS),
     failOn: choiceInput(inputs, ModelChainInput.failOn, FAIL_ON, DEFAULT_OPTIONS.failOn),
     token: optionalString(inputs, ModelChainInput.token),
     commit: booleanInput(inputs, ModelChainInput.commit, DEFAULT_OPTIONS.commit),

@@ -1,6 +1,6 @@
 import type { AgentRecord, FleetState } from "../state/schema.js";
 import { openTasks, successRate } from "../state/tasks.js";
-import { code, markdownTable, percent } from "./markdown.js";
+import { code, markdownTable, md, percent } from "./markdown.js";
 import { absoluteTime, relativeTime } from "./time.js";
 
 /** Transitions shown on the dashboard, newest first (the state keeps more per agent). */
@@ -26,7 +26,7 @@ function when(iso: string | null | undefined, options: FleetViewOptions): string
 
 export function agentTable(state: FleetState, options: FleetViewOptions = {}): string {
   const rows = agentsInOrder(state).map(([name, agent]) => [
-    code(name),
+    md(code(name)),
     agent.state,
     when(agent.since, options),
     when(agent.lastSeen?.at, options),
@@ -48,7 +48,7 @@ export function modelsSection(state: FleetState, options: FleetViewOptions = {})
   if (!models) return "No model-chain report yet (run model-chain with `commit: true`).";
   const active = models.active ? `**${code(models.active)}**` : "**none** — no model in the chain answered";
   const rows = models.chain.map((model) => [
-    code(model.model),
+    md(code(model.model)),
     model.role,
     model.available ? "yes" : "no",
     model.ok ? "ok" : "failed",
@@ -76,7 +76,7 @@ export function transitionsTable(
     ["time", "agent", "change", "cause", "actor"],
     recent.map((entry) => [
       when(entry.at, options),
-      code(entry.name),
+      md(code(entry.name)),
       `${entry.from ?? "—"} → ${entry.to}`,
       entry.cause,
       entry.actor,

@@ -2,14 +2,49 @@
 
 export type Align = "left" | "right" | "center";
 
-/** A table cell: pipes escaped and line breaks flattened, so untrusted text cannot break the table. */
-export function escapeCell(value: unknown): string {
-  const text = value === undefined || value === null ? "" : String(value);
+/** Longest text from outside a committed table cell holds; the rest is cut with an ellipsis. */
+export const CELL_TEXT_MAX = 300;
+
+/** Markdown the code wrote itself (code spans, mentions of agents, emphasis): a table cell keeps it. */
+export class Markdown {
+  constructor(readonly text: string) {}
+}
+
+export function md(text: string): Markdown {
+  return new Markdown(text);
+}
+
+/** What table syntax needs: no pipe ends the cell, no line break ends the row. */
+function tableSafe(text: string): string {
   return text
-    .replace(/\\/g, "\\\\")
     .replace(/\|/g, "\\|")
-    .replace(/\r?\n|\r/g, " ")
+    .replace(/[\r\n\u2028\u2029]+/g, " ")
     .trim();
+}
+
+/**
+ * Text from outside (server errors, label names, causes) as inert markdown: no HTML, no
+ * code span, link or emphasis, no `@mention` that pings anyone, no entity that decodes to one.
+ */
+function inertText(text: string): string {
+  const capped = text.length > CELL_TEXT_MAX ? `${text.slice(0, CELL_TEXT_MAX - 1)}…` : text;
+  return (
+    capped
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are not text
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, " ")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/[\\`*_[\]]/g, "\\$&")
+      // Gitea links `@name` in rendered text; a zero-width space after the @ keeps it plain.
+      .replace(/@(?=[\w-])/g, "@\u200b")
+  );
+}
+
+/** A table cell: outside text made inert, our own Markdown kept; both made table-safe. */
+export function escapeCell(value: unknown): string {
+  if (value instanceof Markdown) return tableSafe(value.text);
+  return tableSafe(inertText(value === undefined || value === null ? "" : String(value)));
 }
 
 /** A GitHub/Gitea-flavoured markdown table; `align` per column (default left). */

@@ -24,7 +24,9 @@ function locate(text: string, offset: number): { line: number; column: number } 
 }
 
 /** Parses and validates a state file; anything but a valid version-1 document is a StateFileError. */
-export function parseState(path: string, text: string): FleetState {
+export function parseState(path: string, bomText: string): FleetState {
+  // A byte order mark (an editor on Windows) is not content.
+  const text = bomText.replace(/^\uFEFF/, "");
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -25,6 +25,15 @@ export interface ModelChainReport {
   models: readonly ModelReportEntry[];
 }
 
+/** Longest model error the state keeps: a server's error body can be megabytes, the commit stays small. */
+export const STATE_ERROR_MAX = 300;
+
+function capped(text: string | null): string | null {
+  if (text === null) return null;
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > STATE_ERROR_MAX ? `${line.slice(0, STATE_ERROR_MAX - 1)}…` : line;
+}
+
 /**
  * Puts a chain check into the state's `models` section. Only the outcome is kept (active
  * model; per model installed, ok, reason) — timings vary every run and stay in the job's
@@ -38,7 +47,7 @@ export function applyModelReport(state: FleetState, report: ModelChainReport, no
     role: entry.role,
     available: entry.available,
     ok: entry.ok,
-    error: entry.ok ? null : (entry.error ?? null),
+    error: entry.ok ? null : capped(entry.error ?? null),
   }));
   const before = state.models;
   if (before && before.active === active && JSON.stringify(before.chain) === JSON.stringify(chain)) return [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fleetLogLines, renderFleet } from "../../src/report/fleet.js";
-import { code, escapeCell, markdownTable, percent } from "../../src/report/markdown.js";
+import { CELL_TEXT_MAX, code, escapeCell, markdownTable, md, percent } from "../../src/report/markdown.js";
 import { absoluteTime, relativeTime } from "../../src/report/time.js";
 import { emptyState } from "../../src/state/document.js";
 import { addAgent, moveAgent } from "../../src/state/machine.js";
@@ -22,8 +22,27 @@ describe("markdown helpers", () => {
 
   it("keeps untrusted text inside its cell", () => {
     expect(escapeCell("a|b\nc\\")).toBe("a\\|b c\\\\");
-    expect(markdownTable(["t"], [["`x` | <b>\r\n"]])).toBe("| t |\n| --- |\n| `x` \\| <b> |");
+    expect(markdownTable(["t"], [["`x` | <b>\r\n"]])).toBe("| t |\n| --- |\n| \\`x\\` \\| &lt;b&gt; |");
     expect(escapeCell(undefined)).toBe("");
+  });
+
+  it("makes outside text inert: no HTML, code, links or mentions, and a capped length (issue 9 item 5)", () => {
+    const hostile =
+      "<img src=x onerror=alert(1)> <script>x</script> @everyone &#64;all [a](http://e) *b* _c_";
+    const cell = escapeCell(hostile);
+    for (const raw of ["<img", "<script", "@everyone", "&#64;", "[a](", "*b*", "_c_"])
+      expect(cell).not.toContain(raw);
+    expect(cell).toBe(
+      "&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;x&lt;/script&gt; @\u200beveryone &amp;#64;all \\[a\\](http://e) \\*b\\* \\_c\\_",
+    );
+    expect(escapeCell("x".repeat(1_000_000))).toHaveLength(CELL_TEXT_MAX);
+    expect(escapeCell("a\u0000b\u001bc")).toBe("a b c");
+  });
+
+  it("keeps the code's own markdown in a cell, made table-safe", () => {
+    expect(markdownTable(["agent"], [[md("@ezra")], [md(code("a|b"))], ["@ezra"]])).toBe(
+      "| agent |\n| --- |\n| @ezra |\n| `a\\|b` |\n| @\u200bezra |",
+    );
   });
 
   it("wraps code that contains backticks", () => {
