@@ -139,6 +139,6 @@ describe("bad input is exit 2 with one clear line", () => {
       env,
     );
     expect(run.code, run.err).toBe(0);
-    expect(JSON.parse(JSON.parse(run.out).state).agents.ezra.state).toBe("active");
+    expect(JSON.parse(run.out).state.agents.ezra.state).toBe("active");
   });
 });
