@@ -34,6 +34,7 @@ export const DelegateOutput = {
   assignments: "assignments",
   agent: "agent",
   dashboard: "dashboard",
+  released: "released",
 } as const;
 export const DELEGATE_MODES = ["auto", "event", "sweep", "status"] as const;
 export type DelegateMode = (typeof DELEGATE_MODES)[number];

@@ -1,6 +1,7 @@
 import { DEFAULT_RETRIES, type ForgeClient } from "../forge/client.js";
 import { ForgeError } from "../forge/errors.js";
 import type { Issue } from "../forge/types.js";
+import { DELEGATE_MARKER_PREFIX } from "../names.js";
 import { hasMarker } from "./comment.js";
 
 /** The forge answered the assignment but did not record it: the token cannot assign there. */
@@ -80,15 +81,17 @@ export async function commentOnce(
   /** The issue's comment count; undefined (a forge that does not say) means look. */
   knownComments: number | undefined,
   attempts = DEFAULT_RETRIES + 1,
+  /** The hidden marker that makes this comment checkable. */
+  marker = DELEGATE_MARKER_PREFIX,
 ): Promise<"posted" | "already"> {
-  if (knownComments !== 0 && hasMarker(await forge.listComments(repo, number))) return "already";
+  if (knownComments !== 0 && hasMarker(await forge.listComments(repo, number), marker)) return "already";
   for (let attempt = 1; ; attempt++) {
     try {
       await forge.createComment(repo, number, body);
       return "posted";
     } catch (error) {
       if (!isUncertain(error) || attempt >= attempts) throw error;
-      if (hasMarker(await forge.listComments(repo, number))) return "already";
+      if (hasMarker(await forge.listComments(repo, number), marker)) return "already";
     }
   }
 }

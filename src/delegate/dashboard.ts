@@ -1,6 +1,7 @@
 import type { FleetConfig } from "../config/config.js";
 import type { Issue } from "../forge/types.js";
 import { type Align, markdownTable, md } from "../report/markdown.js";
+import type { Release } from "./release.js";
 
 /** Open issues per agent per repository, counted from list pages already fetched. */
 export interface Workload {
@@ -73,4 +74,17 @@ export function renderDashboard(
   const headers = ["agent", ...workload.repos, "open", "max-open", "state"];
   const align: Align[] = ["left", ...workload.repos.map((): Align => "right"), "right", "right", "left"];
   return `## Fleet workload\n\n${markdownTable(headers, rows, align)}\n`;
+}
+
+/** The dashboard's "released" section: agents released from stalled issues in this run; empty when none. */
+export function renderReleased(released: readonly Release[], dryRun: boolean): string {
+  if (released.length === 0) return "";
+  const rows = released.map((entry) => [
+    `${entry.repo}#${entry.issue}`,
+    `@${entry.agent}`,
+    entry.why,
+    entry.to ? `@${entry.to}` : "nobody",
+  ]);
+  const title = dryRun ? "Would be released" : "Released";
+  return `\n## ${title}\n\n${markdownTable(["issue", "released", "why", "now with"], rows)}\n`;
 }

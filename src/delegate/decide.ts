@@ -23,6 +23,8 @@ export function skipReason(issue: Issue, config: FleetConfig): string | undefine
   return undefined;
 }
 
+const NO_ONE: ReadonlySet<string> = new Set();
+
 export interface Ranking {
   /** Agents that scored above min-score and may take work, best first by score then config order. */
   candidates: AgentScore[];
@@ -36,11 +38,17 @@ export function rankAgents(
   issue: Pick<Issue, "title" | "body">,
   config: FleetConfig,
   agentStates: ReadonlyMap<string, string>,
+  /** Lower-cased logins never to give this issue (released from it, or removed by a person). */
+  excluded: ReadonlySet<string> = NO_ONE,
 ): Ranking {
   const scores = scoreAgents(issue, config.agents, config.delegation.titleWeight);
   const unavailable: Ranking["unavailable"] = [];
   const candidates = scores.filter((entry) => {
     if (entry.score <= config.delegation.minScore) return false;
+    if (excluded.has(entry.agent.toLowerCase())) {
+      unavailable.push({ agent: entry.agent, state: "removed from this issue before" });
+      return false;
+    }
     const state = agentStates.get(entry.agent);
     if (state && UNAVAILABLE_STATES.has(state as AgentState)) {
       unavailable.push({ agent: entry.agent, state });
@@ -90,6 +98,7 @@ export function pickAgent(
   config: FleetConfig,
   agentStates: ReadonlyMap<string, string>,
   workload: ReadonlyMap<string, number> | undefined,
+  excluded: ReadonlySet<string> = NO_ONE,
 ): Choice {
   const open = (agent: string) => workload?.get(agent) ?? 0;
   const full = (agent: string) => {
@@ -126,6 +135,13 @@ export function pickAgent(
   const fallback = config.delegation.fallback;
   if (fallback === undefined)
     return { agent: undefined, score: 0, matched: [], reason: `${noMatch}, no fallback set` };
+  if (excluded.has(fallback.toLowerCase()))
+    return {
+      agent: undefined,
+      score: 0,
+      matched: [],
+      reason: `${noMatch}; fallback ${fallback} was removed from this issue before`,
+    };
   const state = agentStates.get(fallback);
   if (state && UNAVAILABLE_STATES.has(state as AgentState)) {
     return {

@@ -4,7 +4,14 @@ import { isNotFound } from "../forge/errors.js";
 import type { Issue, User } from "../forge/types.js";
 import { assign, commentOnce } from "./apply.js";
 import { delegationComment } from "./comment.js";
-import { addToWorkload, countWorkload, renderDashboard, totalsOf, type Workload } from "./dashboard.js";
+import {
+  addToWorkload,
+  countWorkload,
+  renderDashboard,
+  renderReleased,
+  totalsOf,
+  type Workload,
+} from "./dashboard.js";
 import {
   type AgentChoice,
   type Choice,
@@ -14,6 +21,15 @@ import {
   rankAgents,
   skipReason,
 } from "./decide.js";
+import {
+  carryOutRelease,
+  LabelCache,
+  type PlannedRelease,
+  type Release,
+  readExclusions,
+  reviewStalls,
+  toReleases,
+} from "./release.js";
 
 export interface Assignment {
   repo: string;
@@ -41,6 +57,8 @@ export interface DelegateJob {
   agentStates: ReadonlyMap<string, string>;
   dryRun: boolean;
   log: (line: string) => void;
+  /** The clock of the stall rules; default Date.now. */
+  now?: () => number;
 }
 
 /** An assignment a sweep has decided on and not yet carried out. */
@@ -56,6 +74,8 @@ export interface DelegateResult {
   decisions: Decision[];
   /** Markdown; undefined when no issue lists were read (event mode without a tie or capacity limit). */
   dashboard: string | undefined;
+  /** Agents released from stalled issues (sweep mode). */
+  released: Release[];
 }
 
 /** Untrusted titles go to the log as one quoted line: no newlines, no workflow commands. */
@@ -111,12 +131,16 @@ function toAssignment(repo: string, issue: number, choice: AgentChoice): Assignm
   return { repo, issue, agent: choice.agent, score: choice.score, matched: choice.matched };
 }
 
-/** Plans a sweep (pure): oldest issues first, capacity counted as assignments are planned. */
+/**
+ * Plans a sweep (pure): oldest issues first, capacity counted as assignments are planned;
+ * agents ever removed from an issue (`exclusions`) are never given it again.
+ */
 export function planSweep(
   issuesByRepo: ReadonlyMap<string, readonly Issue[]>,
   workload: Workload,
   config: FleetConfig,
   agentStates: ReadonlyMap<string, string>,
+  exclusions: ReadonlyMap<Issue, ReadonlySet<string>> = new Map(),
 ): { decisions: Decision[]; planned: Planned[] } {
   const decisions: Decision[] = [];
   const planned: Planned[] = [];
@@ -127,8 +151,9 @@ export function planSweep(
         decisions.push({ repo, issue: issue.number, title: issue.title, agent: undefined, reason: skip });
         continue;
       }
-      const ranking = rankAgents(issue, config, agentStates);
-      const choice = pickAgent(ranking, config, agentStates, totalsOf(workload));
+      const excluded = exclusions.get(issue);
+      const ranking = rankAgents(issue, config, agentStates, excluded);
+      const choice = pickAgent(ranking, config, agentStates, totalsOf(workload), excluded);
       const decision = decisionFor(repo, issue, choice, ranking);
       decisions.push(decision);
       if (choice.agent === undefined) continue;
@@ -140,19 +165,69 @@ export function planSweep(
   return { decisions, planned };
 }
 
-/** Sweep: every open, unassigned issue of the monitored repos, from one list request per page. */
+function releaseLine(release: PlannedRelease, dryRun: boolean): string {
+  const ref = `${release.repo}#${release.issue.number} ${quoteTitle(release.issue.title)}`;
+  const then = release.needsHuman
+    ? `labelled ${release.nobodyWhy ? `(${release.nobodyWhy}) ` : ""}for a person`
+    : release.successor
+      ? `${dryRun ? "would delegate" : "delegated"} again to @${release.successor.agent}: ${release.successor.reason}`
+      : `left unassigned: ${release.nobodyWhy}`;
+  return `- ${ref}: ${dryRun ? "would release" : "released"} @${release.agent}: ${release.why}; ${then}`;
+}
+
+/**
+ * Sweep: first the issues fleet agents hold (stalled ones are released and delegated again),
+ * then every open, unassigned issue of the monitored repos, from one list request per page.
+ */
 export async function sweep(job: DelegateJob): Promise<DelegateResult> {
   const issuesByRepo = await listAll(job.forge, job.repos);
   const workload = countWorkload(issuesByRepo, job.config);
-  const { decisions, planned } = planSweep(issuesByRepo, workload, job.config, job.agentStates);
-  // Issues left alone are logged now; each assignment when the forge has recorded it.
+  const review = await reviewStalls(
+    { forge: job.forge, config: job.config, agentStates: job.agentStates, nowMs: (job.now ?? Date.now)() },
+    issuesByRepo,
+    workload,
+  );
+  const rest = new Map(
+    [...issuesByRepo].map(([repo, issues]) => [repo, issues.filter((issue) => !review.handled.has(issue))]),
+  );
+  const delegable = [...rest].flatMap(([repo, issues]) =>
+    issues.filter((issue) => !skipReason(issue, job.config)).map((issue) => ({ repo, issue })),
+  );
+  const exclusions = await readExclusions(job.forge, delegable);
+  const { decisions, planned } = planSweep(rest, workload, job.config, job.agentStates, exclusions);
+  const kept: Decision[] = review.kept.map((entry) => ({
+    repo: entry.repo,
+    issue: entry.issue.number,
+    title: entry.issue.title,
+    agent: undefined,
+    reason: `held by ${entry.agents.join(", ")}: ${entry.why}`,
+  }));
+  // Issues left alone are logged now; each release and assignment when the forge has recorded it.
+  for (const decision of kept) job.log(decisionLine(decision, job.dryRun));
   for (const decision of decisions) if (!decision.agent) job.log(decisionLine(decision, job.dryRun));
-  if (!job.dryRun) await checkAssignable(job, planned);
+  job.log(
+    `  stall review: ${review.timelineReads} timeline(s) read for ${review.handled.size} issue(s) held by agents; ${exclusions.size} more for unassigned issues changed since they were opened`,
+  );
+  const redelegated = review.releases.flatMap((release) =>
+    release.successor ? [{ repo: release.repo, issue: release.issue, choice: release.successor }] : [],
+  );
+  if (!job.dryRun) {
+    await checkAssignable(job, [...redelegated, ...planned]);
+    const labels = new LabelCache(job.forge);
+    for (const release of review.releases) {
+      await carryOutRelease(job.forge, job.config, labels, release, job.config.delegation.comment);
+      job.log(releaseLine(release, false));
+    }
+  } else for (const release of review.releases) job.log(releaseLine(release, true));
   for (const entry of planned) await carryOut(job, entry);
+  const released = toReleases(review.releases);
   return {
-    assignments: planned.map(({ repo, issue, choice }) => toAssignment(repo, issue.number, choice)),
-    decisions,
-    dashboard: renderDashboard(workload, job.config, job.agentStates),
+    assignments: [...redelegated, ...planned].map(({ repo, issue, choice }) =>
+      toAssignment(repo, issue.number, choice),
+    ),
+    decisions: [...kept, ...decisions],
+    dashboard: `${renderDashboard(workload, job.config, job.agentStates)}${renderReleased(released, job.dryRun)}`,
+    released,
   };
 }
 
@@ -161,7 +236,10 @@ export async function sweep(job: DelegateJob): Promise<DelegateResult> {
  * (one request per repo): an agent without access fails the run with nothing changed,
  * instead of a blank 500 halfway through.
  */
-async function checkAssignable(job: DelegateJob, planned: readonly Planned[]): Promise<void> {
+async function checkAssignable(
+  job: DelegateJob,
+  planned: readonly { repo: string; choice: AgentChoice }[],
+): Promise<void> {
   const repos = [...new Set(planned.map((entry) => entry.repo))];
   const problems: string[] = [];
   await Promise.all(
@@ -197,6 +275,7 @@ export async function status(job: DelegateJob): Promise<DelegateResult> {
     assignments: [],
     decisions: [],
     dashboard: renderDashboard(workload, job.config, job.agentStates),
+    released: [],
   };
 }
 
@@ -211,15 +290,17 @@ export async function delegateIssue(job: DelegateJob, repo: string, number: numb
   if (skip) {
     const decision = { repo, issue: number, title: issue.title, agent: undefined, reason: skip };
     job.log(decisionLine(decision, job.dryRun));
-    return { assignments: [], decisions: [decision], dashboard: undefined };
+    return { assignments: [], decisions: [decision], dashboard: undefined, released: [] };
   }
-  const ranking = rankAgents(issue, job.config, job.agentStates);
+  // An issue changed since it was opened may have had agents removed: they never get it back.
+  const excluded = (await readExclusions(job.forge, [{ repo, issue }])).get(issue);
+  const ranking = rankAgents(issue, job.config, job.agentStates, excluded);
   let workload: Workload | undefined;
   if (needsWorkload(ranking, job.config)) {
     const repos = job.repos.includes(repo) ? job.repos : [...job.repos, repo];
     workload = countWorkload(await listAll(job.forge, repos), job.config);
   }
-  const choice = pickAgent(ranking, job.config, job.agentStates, workload && totalsOf(workload));
+  const choice = pickAgent(ranking, job.config, job.agentStates, workload && totalsOf(workload), excluded);
   const decision = decisionFor(repo, issue, choice, ranking);
   if (choice.agent === undefined) {
     job.log(decisionLine(decision, job.dryRun));
@@ -227,6 +308,7 @@ export async function delegateIssue(job: DelegateJob, repo: string, number: numb
       assignments: [],
       decisions: [decision],
       dashboard: workload && renderDashboard(workload, job.config, job.agentStates),
+      released: [],
     };
   }
   const chosen = { ...choice, agent: choice.agent };
@@ -236,5 +318,6 @@ export async function delegateIssue(job: DelegateJob, repo: string, number: numb
     assignments: [toAssignment(repo, number, chosen)],
     decisions: [decision],
     dashboard: workload && renderDashboard(workload, job.config, job.agentStates),
+    released: [],
   };
 }

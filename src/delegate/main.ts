@@ -18,7 +18,7 @@ export async function run(io: JobIO = actionIO()): Promise<number> {
     const options = readDelegateOptions(io.inputs, context);
     if (options.target.mode === "ignore") {
       reporter.info(`Nothing to delegate: ${options.target.why}.`);
-      setOutputs(io, { assignments: [], decisions: [], dashboard: undefined }, undefined);
+      setOutputs(io, { assignments: [], decisions: [], dashboard: undefined, released: [] }, undefined);
       return ExitCode.ok;
     }
     const forge: ForgeClient = createForge(
@@ -51,8 +51,10 @@ export async function run(io: JobIO = actionIO()): Promise<number> {
           ? await status(job)
           : await sweep(job);
     if (result.dashboard) reporter.info(`\n${result.dashboard}`);
+    const leftAlone = result.decisions.filter((decision) => !decision.agent).length;
+    const released = result.released.length;
     reporter.info(
-      `${result.assignments.length} ${options.dryRun ? "would be assigned" : "assigned"}, ${result.decisions.length - result.assignments.length} left alone; ${forge.requests} API requests`,
+      `${result.assignments.length} ${options.dryRun ? "would be assigned" : "assigned"}, ${released} ${options.dryRun ? "would be released" : "released"}, ${leftAlone} left alone; ${forge.requests} API requests`,
     );
     setOutputs(io, result, target.mode === "event" ? (result.assignments[0]?.agent ?? "") : undefined);
     await reporter.summary(renderSummary(result, options.dryRun));
@@ -66,4 +68,5 @@ function setOutputs(io: JobIO, result: DelegateResult, agent: string | undefined
   io.reporter.setOutput(DelegateOutput.assignments, JSON.stringify(result.assignments));
   io.reporter.setOutput(DelegateOutput.agent, agent ?? "");
   io.reporter.setOutput(DelegateOutput.dashboard, result.dashboard ?? "");
+  io.reporter.setOutput(DelegateOutput.released, JSON.stringify(result.released));
 }

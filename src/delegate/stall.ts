@@ -1,7 +1,9 @@
-import type { TimelineEvent } from "../forge/types.js";
+import type { FleetConfig } from "../config/config.js";
+import type { Issue, TimelineEvent } from "../forge/types.js";
 import { RELEASE_MARKER_PREFIX } from "../names.js";
 import { UNAVAILABLE_STATES } from "../state/agents.js";
 import type { AgentState } from "../state/schema.js";
+import { skipReason } from "./decide.js";
 
 /** Every hidden marker fleet-actions writes starts so: such comments are never an agent's activity. */
 const OUR_MARKER = "<!-- fleet-actions:";
@@ -126,4 +128,77 @@ export function judgeStall(input: StallInput): StallVerdict {
     release: false,
     why: `${agent} ${what} ${formatSpan(quiet)} ago, within stall-after ${formatSpan(input.stallAfterMs)}`,
   };
+}
+
+/** An issue assigned to fleet agents whose timeline is worth reading. */
+export interface StallCandidate {
+  repo: string;
+  issue: Issue;
+  /** The fleet agents assigned (config spelling). */
+  agents: string[];
+}
+
+/** An issue assigned to fleet agents that the list page alone settles, and why. */
+export interface StallSkip {
+  repo: string;
+  issue: Issue;
+  agents: string[];
+  why: string;
+}
+
+export interface CandidateOptions {
+  nowMs: number;
+  stallAfterMs: number | undefined;
+  agentStates: ReadonlyMap<string, string>;
+}
+
+/**
+ * Decides from the list page alone which issues held by fleet agents could be stalled, so
+ * timelines are read only for those: an issue with an idle or retired agent, or one created
+ * and last updated before the stall window (every timeline event bumps `updated_at`, so an
+ * issue touched within the window is left for a later run). Issues with a person among the
+ * assignees, a skip or needs-human label, or an ignored author are never released.
+ */
+export function stallCandidates(
+  issues: readonly { repo: string; issue: Issue; agents: string[] }[],
+  config: FleetConfig,
+  options: CandidateOptions,
+): { candidates: StallCandidate[]; skipped: StallSkip[] } {
+  const candidates: StallCandidate[] = [];
+  const skipped: StallSkip[] = [];
+  const windowStart = options.stallAfterMs === undefined ? undefined : options.nowMs - options.stallAfterMs;
+  for (const entry of issues) {
+    const { issue, agents } = entry;
+    const skip = (why: string) => skipped.push({ ...entry, why });
+    const people = (issue.assignees ?? []).filter((user) => !agents.some((agent) => same(user.login, agent)));
+    if (people.length > 0) {
+      skip(`also assigned to ${people.map((user) => user.login).join(", ")}: a person holds it`);
+      continue;
+    }
+    const reason = skipReason({ ...issue, assignees: null, assignee: null }, config);
+    if (reason) {
+      skip(`${reason}: never released`);
+      continue;
+    }
+    const unavailable = agents.filter((agent) =>
+      UNAVAILABLE_STATES.has(options.agentStates.get(agent) as AgentState),
+    );
+    if (unavailable.length > 0) {
+      candidates.push(entry);
+      continue;
+    }
+    if (windowStart === undefined) {
+      skip("stall-after is off");
+      continue;
+    }
+    const created = Date.parse(issue.created_at);
+    const updated = Date.parse(issue.updated_at);
+    const window = formatSpan(options.stallAfterMs!);
+    if (created > windowStart)
+      skip(`created ${formatSpan(options.nowMs - created)} ago, within stall-after ${window}`);
+    else if (updated > windowStart)
+      skip(`updated ${formatSpan(options.nowMs - updated)} ago, within stall-after ${window}`);
+    else candidates.push(entry);
+  }
+  return { candidates, skipped };
 }

@@ -3,7 +3,7 @@ import { ForgeError, isNotFound } from "../forge/errors.js";
 import type { Activity } from "../forge/types.js";
 import type { SignOfLife } from "../state/schema.js";
 import { isAfter, normaliseTime } from "../state/time.js";
-import { mapLimit } from "./pool.js";
+import { mapLimit } from "../util/pool.js";
 
 export interface ActivityScanOptions {
   /** Monitored repositories: their feeds are read first, one pass. */

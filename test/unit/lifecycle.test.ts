@@ -10,12 +10,12 @@ import {
   type Observations,
 } from "../../src/lifecycle/monitor.js";
 import { readOptions } from "../../src/lifecycle/options.js";
-import { mapLimit } from "../../src/lifecycle/pool.js";
 import { ACTION_INPUTS, ACTION_OUTPUTS, LifecycleInput } from "../../src/names.js";
 import { emptyState, serializeState } from "../../src/state/document.js";
 import { IllegalTransitionError } from "../../src/state/errors.js";
 import { addAgent } from "../../src/state/machine.js";
 import type { FleetState, SignOfLife } from "../../src/state/schema.js";
+import { mapLimit } from "../../src/util/pool.js";
 import { readActionYml } from "../harness/action.js";
 
 const NOW_MS = Date.parse("2025-03-02T12:00:00Z");
