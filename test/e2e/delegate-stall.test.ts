@@ -18,6 +18,7 @@ agents:
     keywords: [deploy, bug]
   gemini:
     keywords: [deploy, docs]
+  timmy: {}
 delegation:
   fallback: timmy
   skip-labels: [no-agent]
