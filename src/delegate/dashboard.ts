@@ -81,9 +81,9 @@ export function renderReleased(released: readonly Release[], dryRun: boolean): s
   if (released.length === 0) return "";
   const rows = released.map((entry) => [
     `${entry.repo}#${entry.issue}`,
-    `@${entry.agent}`,
+    md(`@${entry.agent}`),
     entry.why,
-    entry.to ? `@${entry.to}` : "nobody",
+    entry.to ? md(`@${entry.to}`) : "nobody",
   ]);
   const title = dryRun ? "Would be released" : "Released";
   return `\n## ${title}\n\n${markdownTable(["issue", "released", "why", "now with"], rows)}\n`;
